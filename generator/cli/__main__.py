@@ -1,0 +1,7 @@
+"""Allow ``python -m generator.cli``."""
+
+import sys
+
+from generator.cli import main
+
+sys.exit(main())
