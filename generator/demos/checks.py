@@ -1,0 +1,55 @@
+"""``check`` for demos: unreadable files, bad headers, stale frozen outputs.
+
+Imports no Jupyter package and no torch, so ``glossgraph check`` stays fast.
+Unknown demo ids named by an entity are reported by the linker, not here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.demos.freeze import default_frozen_dir, frozen_code_hash, frozen_path
+from generator.demos.keys import code_hash
+from generator.demos.spec import DemoSpec, demo_files, display_path, parse_demo
+from generator.model import ConceptGraph, Diagnostic, Severity
+
+
+def check_demos(
+    cg: ConceptGraph, demos_dir: Path, frozen_dir: Path | None = None
+) -> list[Diagnostic]:
+    """Return diagnostics for every demo script in ``demos_dir`` and its frozen output."""
+    del cg  # every file is checked, whether or not a concept embeds it
+    frozen = frozen_dir if frozen_dir is not None else default_frozen_dir(demos_dir)
+    diagnostics: list[Diagnostic] = []
+    for path in demo_files(demos_dir):
+        spec, found = parse_demo(path, demos_dir)
+        diagnostics.extend(found)
+        if spec is not None:
+            diagnostics.extend(_check_frozen(spec, demos_dir, frozen))
+    return diagnostics
+
+
+def _check_frozen(spec: DemoSpec, demos_dir: Path, frozen_dir: Path) -> list[Diagnostic]:
+    path = frozen_path(frozen_dir, spec.id)
+    if not path.is_file():
+        return []
+    stored = frozen_code_hash(path)
+    where = display_path(path)
+    if stored is None:
+        message = (
+            f"frozen output of demo '{spec.id}' is unreadable; run 'glossgraph freeze {spec.id}'"
+        )
+        return [Diagnostic(where, 1, 1, Severity.WARNING, message, "demo-frozen-unreadable")]
+    try:
+        current = code_hash(spec, demos_dir)
+    except OSError:
+        return []
+    if stored == current:
+        return []
+    message = (
+        f"frozen output of demo '{spec.id}' is stale: its code changed since it was frozen; "
+        f"run 'glossgraph freeze {spec.id}'"
+    )
+    return [
+        Diagnostic(display_path(spec.path), 1, 1, Severity.WARNING, message, "demo-frozen-stale")
+    ]

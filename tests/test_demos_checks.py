@@ -1,0 +1,130 @@
+"""Tests for demo header checks and stale frozen outputs (no kernel)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from generator.demos.checks import check_demos
+from generator.demos.keys import code_hash
+from generator.demos.spec import parse_demo, split_code_cells
+from generator.model import ConceptGraph, Severity
+
+EMPTY_GRAPH = ConceptGraph(nx.MultiDiGraph(), {}, {}, {}, ())
+
+
+def _header(options: str) -> str:
+    lines = ["---", "jupyter:", "  glossgraph:", *[f"    {o}" for o in options.splitlines()], "---"]
+    return "".join(f"# {line}\n" for line in lines)
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    demos = root / "demos"
+    for name, text in files.items():
+        (demos / name).parent.mkdir(parents=True, exist_ok=True)
+        (demos / name).write_text(text, encoding="utf-8")
+    return demos
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("timeout: 60", []),
+        ("timeout: 0.5\nreads: [data/points.csv]", []),
+        ("timeout: 0", ["demo option 'timeout' must be a positive number of seconds, got 0"]),
+        ("timeout: -3", ["demo option 'timeout' must be a positive number of seconds, got -3"]),
+        (
+            "timeout: soon",
+            ["demo option 'timeout' must be a positive number of seconds, got 'soon'"],
+        ),
+        ("timeout: true", ["demo option 'timeout' must be a positive number of seconds, got True"]),
+        (
+            "reads: data/points.csv",
+            ["demo option 'reads' must be a list of paths, got 'data/points.csv'"],
+        ),
+        ("reads: [missing.csv]", ["demo option 'reads': 'missing.csv' does not exist in demos"]),
+        (
+            "reads: [../secret]",
+            ["demo option 'reads': '../secret' must be a relative path inside the demos folder"],
+        ),
+        (
+            "reads: [/etc/passwd]",
+            ["demo option 'reads': '/etc/passwd' must be a relative path inside the demos folder"],
+        ),
+        ("reads: [3]", ["demo option 'reads': 3 is not a path"]),
+    ],
+)
+def test_header_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: str, expected: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    demos = _write(
+        tmp_path, {"d.py": _header(options) + "# %%\nprint(1)\n", "data/points.csv": "1,2\n"}
+    )
+    found = check_demos(EMPTY_GRAPH, Path("demos"))
+    assert [d.message for d in found] == expected
+    assert all(str(d).startswith("demos/d.py:2:1: error: ") for d in found)
+    assert demos.is_dir()
+
+
+def test_yaml_error_points_at_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = "# ---\n# jupyter:\n#   glossgraph:\n#     timeout: [1\n# ---\n# %%\nx = 1\n"
+    _write(tmp_path, {"bad.py": text})
+    (found,) = check_demos(EMPTY_GRAPH, Path("demos"))
+    assert found.severity is Severity.ERROR
+    assert found.code == "demo-header-yaml"
+    assert found.path == "demos/bad.py"
+    assert found.line >= 4
+
+
+def test_unreadable_and_unknown_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    demos = _write(tmp_path, {"odd.py": _header("colour: red") + "# %%\nx = 1\n"})
+    (demos / "latin.py").write_bytes(b"# %%\nx = '\xff'\n")
+    found = {str(d.path): d for d in check_demos(EMPTY_GRAPH, Path("demos"))}
+    assert found["demos/latin.py"].code == "demo-unreadable"
+    assert found["demos/odd.py"].severity is Severity.WARNING
+    assert "unknown demo option 'colour'" in found["demos/odd.py"].message
+
+
+def test_code_cells_ignore_markdown_and_blank_edges() -> None:
+    lines = (
+        "import os\n\n# %% [markdown]\n# Some *prose*\n\n# %%\n\nx = 1\n\n# %% tags=['a']\ny = 2\n"
+    )
+    assert split_code_cells(lines.splitlines()) == ("import os", "x = 1", "y = 2")
+
+
+def _frozen(code: str) -> str:
+    return json.dumps({"cells": [], "metadata": {"glossgraph": {"code_hash": code}}, "nbformat": 4})
+
+
+def test_stale_frozen_output_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    demos = _write(tmp_path, {"a.py": "# %%\nprint('a')\n", "b.py": "# %%\nprint('b')\n"})
+    spec_a, _ = parse_demo(demos / "a.py", demos)
+    assert spec_a is not None
+    _write(
+        tmp_path,
+        {
+            "_outputs/a.ipynb": _frozen(code_hash(spec_a, demos)),
+            "_outputs/b.ipynb": _frozen("0" * 64),
+        },
+    )
+    (stale,) = check_demos(EMPTY_GRAPH, Path("demos"))
+    assert str(stale).startswith("demos/b.py:1:1: warning: frozen output of demo 'b' is stale")
+    (demos / "a.py").write_text("# %%\nprint('changed')\n", encoding="utf-8")
+    assert len(check_demos(EMPTY_GRAPH, Path("demos"))) == 2
+
+
+def test_markdown_change_does_not_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    demos = _write(tmp_path, {"a.py": "# %% [markdown]\n# Old words\n# %%\nx = 1\n"})
+    spec, _ = parse_demo(demos / "a.py", demos)
+    assert spec is not None
+    _write(tmp_path, {"_outputs/a.ipynb": _frozen(code_hash(spec, demos))})
+    (demos / "a.py").write_text("# %% [markdown]\n# New words\n# %%\nx = 1\n", encoding="utf-8")
+    assert check_demos(EMPTY_GRAPH, Path("demos")) == []
