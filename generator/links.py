@@ -1,0 +1,289 @@
+"""Body text -> links: wikilinks, embeds and Markdown links, never inside code.
+
+Also the small text scans that need the same notion of "code": Obsidian
+``%%comments%%`` and heading anchors.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from generator.model import Link, LinkStyle
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.MULTILINE)
+_BACKTICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_WIKI = re.compile(r"(!?)\[\[((?:[^\[\]\n]|\](?!\]))+)\]\]")
+_MARKDOWN = re.compile(
+    r"(?<![!\\\]])\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+    r"\(\s*(<[^<>\n]+>|[^\s()<>]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SIZE = re.compile(r"(\d+)(?:x\d+)?")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
+
+Range = tuple[int, int]
+
+
+def _rest_of_line(body: str, pos: int) -> str:
+    """Return the text from ``pos`` to the end of its line."""
+    end = body.find("\n", pos)
+    return body[pos : end if end >= 0 else len(body)]
+
+
+def _fenced_ranges(body: str) -> list[Range]:
+    """Return the ranges of fenced code blocks (an unclosed fence runs to the end)."""
+    ranges: list[Range] = []
+    opener: re.Match[str] | None = None
+    for match in _FENCE.finditer(body):
+        fence = match.group(1)
+        if opener is None:
+            if fence[0] == "`" and "`" in _rest_of_line(body, match.end()):
+                continue  # a backtick fence's info string holds no backtick
+            opener = match
+            continue
+        opening = opener.group(1)
+        rest = _rest_of_line(body, match.end())
+        if fence[0] == opening[0] and len(fence) >= len(opening) and not rest.strip():
+            ranges.append((opener.start(), match.end() + len(rest)))
+            opener = None
+    if opener is not None:
+        ranges.append((opener.start(), len(body)))
+    return ranges
+
+
+def _gaps(length: int, ranges: list[Range]) -> Iterator[Range]:
+    """Yield the parts of ``[0, length)`` that no range covers (ranges sorted, disjoint)."""
+    pos = 0
+    for start, end in ranges:
+        if start > pos:
+            yield pos, start
+        pos = max(pos, end)
+    if pos < length:
+        yield pos, length
+
+
+def _inline_ranges(body: str, start: int, end: int, comments: bool) -> list[Range]:
+    """Return code spans (and ``%%comments%%`` if asked) between ``start`` and ``end``."""
+    if "`" not in body[start:end] and not (comments and "%%" in body[start:end]):
+        return []
+    ranges: list[Range] = []
+    pos = start
+    while pos < end:
+        tick = body.find("`", pos, end)
+        pct = body.find("%%", pos, end) if comments else -1
+        if pct >= 0 and (tick < 0 or pct < tick):
+            close = body.find("%%", pct + 2)
+            stop = len(body) if close < 0 else close + 2
+            ranges.append((pct, stop))
+            pos = stop
+            continue
+        if tick < 0:
+            break
+        run = _BACKTICKS.match(body, tick, end)
+        assert run is not None
+        closing = _find_closing_run(body, run.end(), end, len(run.group()))
+        if closing < 0:
+            pos = run.end()
+            continue
+        ranges.append((tick, closing))
+        pos = closing
+    return ranges
+
+
+def _find_closing_run(body: str, pos: int, end: int, size: int) -> int:
+    """Return the end of the backtick run of exactly ``size`` closing a code span, or -1."""
+    for run in _BACKTICKS.finditer(body, pos, end):
+        if _BLANK_LINE.search(body, pos, run.start()):
+            return -1
+        if len(run.group()) == size:
+            return run.end()
+    return -1
+
+
+def protected_ranges(body: str, *, comments: bool = False) -> list[Range]:
+    """Return the sorted ranges of ``body`` in which no link is parsed (code, comments)."""
+    fenced = _fenced_ranges(body)
+    ranges = list(fenced)
+    for start, end in _gaps(len(body), fenced):
+        ranges.extend(_inline_ranges(body, start, end, comments))
+    ranges.sort()
+    return ranges
+
+
+def _wiki_link(match: re.Match[str]) -> tuple[str, str | None, str | None, int | None] | None:
+    """Return target, heading, label and width of a ``[[...]]`` match, or None if plain text."""
+    inner = match.group(2).replace("\\|", "|")
+    reference, bar, label_text = inner.partition("|")
+    target, hash_, heading_text = reference.partition("#")
+    target = target.strip()
+    heading = heading_text.strip() or None if hash_ else None
+    if not target and heading is None:
+        return None
+    label: str | None = label_text.strip() if bar else None
+    width: int | None = None
+    if match.group(1) and label is not None and (size := _SIZE.fullmatch(label)):
+        width, label = int(size.group(1)), None
+    return target, heading, label or None, width
+
+
+def _markdown_target(destination: str) -> tuple[str, str | None] | None:
+    """Return file and heading of a relative ``.md`` link destination, or None."""
+    if destination.startswith("<"):
+        destination = destination[1:-1]
+    path, _, fragment = unquote(destination).partition("#")
+    path = path.strip()
+    if not path or _SCHEME.match(path) or path.startswith("/"):
+        return None
+    if not path.lower().endswith(".md"):
+        return None
+    return path, fragment or None
+
+
+class _Locator:
+    """Turn offsets in a body into 1-based line and column in the source file."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self._starts = [0]
+        self._starts.extend(m.end() for m in re.finditer("\n", text))
+        self._first_line = first_line
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self._starts, offset) - 1
+        return self._first_line + index, offset - self._starts[index] + 1
+
+
+def _scan(body: str, body_line: int, protected: list[Range]) -> list[Link]:
+    """Return the links in the parts of ``body`` outside ``protected``."""
+    locate = _Locator(body, body_line)
+    links: list[Link] = []
+    for start, end in _gaps(len(body), protected):
+        taken: list[Range] = []
+        for match in _WIKI.finditer(body, start, end):
+            if match.start() > 0 and body[match.start() - 1] == "\\":
+                continue
+            parts = _wiki_link(match)
+            if parts is None:
+                continue
+            target, heading, label, width = parts
+            line, col = locate(match.start())
+            embed = bool(match.group(1))
+            links.append(Link(target, heading, label, embed, width, match.span(), line, col))
+            taken.append(match.span())
+        for match in _MARKDOWN.finditer(body, start, end):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            found = _markdown_target(match.group(2))
+            if found is None:
+                continue
+            line, col = locate(match.start())
+            label = match.group(1).strip() or None
+            links.append(
+                Link(*found, label, False, None, match.span(), line, col, LinkStyle.MARKDOWN)
+            )
+    links.sort(key=lambda link: link.span)
+    return links
+
+
+def parse_links(body: str, body_line: int) -> tuple[Link, ...]:
+    """Return the links in ``body``, whose first line is line ``body_line`` of its file.
+
+    >>> [(l.target, l.label) for l in parse_links("See [[a|the A]] and `[[b]]`.", 5)]
+    [('a', 'the A')]
+    """
+    return tuple(_scan(body, body_line, protected_ranges(body)))
+
+
+def strip_comments(body: str, body_line: int) -> tuple[str, tuple[Link, ...]]:
+    """Return ``body`` without Obsidian ``%%comments%%`` and the links of what is left.
+
+    A comment's line breaks are kept so that later lines keep their numbers;
+    link spans index the returned body, lines and columns the original file.
+    """
+    protected = protected_ranges(body, comments=True)
+    comments = [(s, e) for s, e in protected if body.startswith("%%", s)]
+    links = _scan(body, body_line, protected)
+    if not comments:
+        return body, tuple(links)
+    pieces: list[str] = []
+    shifts: list[tuple[int, int]] = []  # (original offset, characters removed before it)
+    removed = 0
+    pos = 0
+    for start, end in comments:
+        pieces.append(body[pos:start])
+        kept = "\n" * body.count("\n", start, end)
+        pieces.append(kept)
+        removed += (end - start) - len(kept)
+        shifts.append((end, removed))
+        pos = end
+    pieces.append(body[pos:])
+
+    def moved(offset: int) -> int:
+        index = bisect_right(shifts, (offset, len(body) + 1)) - 1
+        return offset - (shifts[index][1] if index >= 0 else 0)
+
+    shifted = tuple(
+        Link(
+            link.target,
+            link.heading,
+            link.label,
+            link.embed,
+            link.width,
+            (moved(link.span[0]), moved(link.span[1])),
+            link.line,
+            link.col,
+            link.style,
+        )
+        for link in links
+    )
+    return "".join(pieces), shifted
+
+
+def toc_slug(text: str) -> str:
+    """Return the anchor MkDocs' default ``toc`` slugify gives a heading's text.
+
+    >>> toc_slug("Scaled dot-product attention!")
+    'scaled-dot-product-attention'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
+    return re.sub(r"[-\s]+", "-", cleaned)
+
+
+def _heading_text(raw: str) -> tuple[str, str | None]:
+    """Return a heading's plain text and its explicit ``{#id}``, if any."""
+    explicit = _ATTR_ID.search(raw)
+    if explicit:
+        raw = raw[: explicit.start()]
+    text = _WIKI.sub(lambda m: (m.group(2).partition("|")[2] or m.group(2)).strip(), raw)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`~=]+", "", text).strip()
+    return text, explicit.group(1) if explicit else None
+
+
+def heading_slugs(body: str) -> dict[str, str]:
+    """Map each ATX heading's text in ``body`` to its anchor (``_1``, ``_2`` for repeats).
+
+    >>> heading_slugs("# Intro\\n## Intro\\n```\\n# not a heading\\n```\\n")
+    {'Intro': 'intro'}
+    """
+    code = _fenced_ranges(body)
+    used: set[str] = set()
+    anchors: dict[str, str] = {}
+    for match in _HEADING.finditer(body):
+        if any(s <= match.start() < e for s, e in code):
+            continue
+        text, explicit = _heading_text(match.group(2))
+        anchor = explicit or toc_slug(text)
+        unique, n = anchor, 0
+        while unique in used:
+            n += 1
+            unique = f"{anchor}_{n}"
+        used.add(unique)
+        anchors.setdefault(text, unique)
+    return anchors
