@@ -114,6 +114,8 @@ class Entity:
     links: tuple[Link, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=_frozen_mapping)
     summary_given: bool = False
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=_frozen_mapping)
+    """Line and column of each front-matter field's value; ``aliases.N`` for each alias."""
 
 
 @dataclass(frozen=True, slots=True)
