@@ -1,0 +1,272 @@
+"""Queries on tiny inline concept graphs."""
+
+from __future__ import annotations
+
+import doctest
+
+import networkx as nx
+import pytest
+
+import generator.queries
+from generator.errors import UsageError
+from generator.queries import (
+    Backlink,
+    Descendant,
+    Direction,
+    Hop,
+    Hub,
+    ancestors,
+    backlinks,
+    descendants,
+    learn,
+    neighbors,
+    orphans,
+    path,
+    show,
+    stats,
+)
+
+
+def graph(*edges: tuple[str, str, str], nodes: tuple[str, ...] = ()) -> nx.MultiDiGraph:
+    """Build a concept graph from (source, kind, target) triples; related goes both ways."""
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(nodes)
+    for source, kind, target in edges:
+        G.add_edge(source, target, key=kind, kind=kind)
+        if kind == "related":
+            G.add_edge(target, source, key=kind, kind=kind)
+    return G
+
+
+ML = graph(
+    ("neural-network", "broader", "machine-learning"),
+    ("deep-learning", "broader", "neural-network"),
+    ("transformer", "broader", "deep-learning"),
+    ("attention", "broader", "transformer"),
+    ("attention", "requires", "softmax"),
+    ("attention", "requires", "dot-product"),
+    ("softmax", "requires", "exponential"),
+    ("dot-product", "requires", "vector"),
+    ("softmax", "requires", "vector"),
+    ("transformer", "mentions", "attention"),
+    ("transformer", "requires", "attention"),
+    ("attention", "related", "memory"),
+    ("cnn", "broader", "deep-learning"),
+    nodes=("loner",),
+)
+
+
+def test_doctests_pass() -> None:
+    result = doctest.testmod(generator.queries)
+    assert result.attempted >= 9
+    assert result.failed == 0
+
+
+def test_show_collects_every_relation() -> None:
+    G = ML.copy()
+    G.nodes["attention"].update(title="Attention", summary="Weights.", tags=["nlp"], demos=["d"])
+    info = show(G, "attention")
+    assert (info.title, info.summary, info.tags, info.demos) == (
+        "Attention",
+        "Weights.",
+        ("nlp",),
+        ("d",),
+    )
+    assert info.parent == "transformer"
+    assert info.requires == ("dot-product", "softmax")
+    assert info.required_by == ("transformer",)
+    assert info.related == ("memory",)
+    assert info.children == ()
+    assert info.backlinks == (
+        Backlink("memory", "related"),
+        Backlink("transformer", "mentions"),
+        Backlink("transformer", "requires"),
+    )
+
+
+def test_show_defaults_title_to_key() -> None:
+    info = show(ML, "loner")
+    assert (info.title, info.parent, info.aliases) == ("loner", None, ())
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("attention", "attention", []),
+        ("attention", "softmax", [Hop("attention", "softmax", "requires", Direction.FORWARD)]),
+        ("softmax", "attention", [Hop("softmax", "attention", "requires", Direction.BACKWARD)]),
+        (
+            "exponential",
+            "dot-product",
+            [
+                Hop("exponential", "softmax", "requires", Direction.BACKWARD),
+                Hop("softmax", "attention", "requires", Direction.BACKWARD),
+                Hop("attention", "dot-product", "requires", Direction.FORWARD),
+            ],
+        ),
+        (
+            "neural-network",
+            "attention",
+            [
+                Hop("neural-network", "deep-learning", "broader", Direction.BACKWARD),
+                Hop("deep-learning", "transformer", "broader", Direction.BACKWARD),
+                Hop("transformer", "attention", "broader", Direction.BACKWARD),
+            ],
+        ),
+    ],
+)
+def test_path_labels_each_hop(source: str, target: str, expected: list[Hop]) -> None:
+    assert path(ML, source, target) == expected
+
+
+def test_path_prefers_the_smallest_key_among_equal_paths() -> None:
+    G = graph(
+        ("a", "related", "m"), ("a", "related", "c"), ("m", "related", "z"), ("c", "related", "z")
+    )
+    assert [hop.target for hop in path(G, "a", "z")] == ["c", "z"]
+
+
+def test_path_hop_sentence_reads_both_ways() -> None:
+    hops = path(ML, "vector", "attention", kinds=["requires"])
+    assert [hop.sentence() for hop in hops] == [
+        "vector is required by dot-product",
+        "dot-product is required by attention",
+    ]
+
+
+def test_path_with_kinds_can_find_no_path() -> None:
+    with pytest.raises(nx.NetworkXNoPath):
+        path(ML, "attention", "cnn", kinds=["requires"])
+    with pytest.raises(nx.NetworkXNoPath):
+        path(ML, "attention", "loner")
+
+
+def test_learn_orders_prerequisites_before_their_dependents() -> None:
+    order = learn(ML, "transformer")
+    assert order == ["exponential", "vector", "dot-product", "softmax", "attention", "transformer"]
+    for node in order:
+        for prerequisite in ML.successors(node):
+            if ML.has_edge(node, prerequisite, key="requires"):
+                assert order.index(prerequisite) < order.index(node)
+
+
+def test_learn_of_a_concept_without_prerequisites_is_itself() -> None:
+    assert learn(ML, "loner") == ["loner"]
+
+
+def test_learn_survives_a_requires_cycle() -> None:
+    G = graph(("a", "requires", "b"), ("b", "requires", "c"), ("c", "requires", "b"))
+    assert learn(G, "a") == ["b", "c", "a"]
+
+
+def test_ancestors_nearest_first_and_cycle_safe() -> None:
+    assert ancestors(ML, "attention") == [
+        "transformer",
+        "deep-learning",
+        "neural-network",
+        "machine-learning",
+    ]
+    assert ancestors(ML, "machine-learning") == []
+    cyclic = graph(("a", "broader", "b"), ("b", "broader", "a"))
+    assert ancestors(cyclic, "a") == ["b"]
+
+
+def test_descendants_depth_first_with_depth() -> None:
+    assert descendants(ML, "neural-network") == [
+        Descendant("deep-learning", 1),
+        Descendant("cnn", 2),
+        Descendant("transformer", 2),
+        Descendant("attention", 3),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("depth", "kinds", "expected"),
+    [
+        (0, None, []),
+        (1, None, [("dot-product", 1), ("memory", 1), ("softmax", 1), ("transformer", 1)]),
+        (1, ["broader"], [("transformer", 1)]),
+        (
+            2,
+            ["requires"],
+            [
+                ("dot-product", 1),
+                ("softmax", 1),
+                ("transformer", 1),
+                ("exponential", 2),
+                ("vector", 2),
+            ],
+        ),
+    ],
+)
+def test_neighbors_within_depth(
+    depth: int, kinds: list[str] | None, expected: list[tuple[str, int]]
+) -> None:
+    assert [(n.key, n.distance) for n in neighbors(ML, "attention", depth, kinds)] == expected
+
+
+def test_neighbors_records_the_hop_that_reached_each() -> None:
+    found = neighbors(ML, "attention", 1, ["broader"])
+    assert found[0].hop == Hop("attention", "transformer", "broader", Direction.FORWARD)
+
+
+def test_backlinks_leave_out_children() -> None:
+    assert backlinks(ML, "deep-learning") == []
+    assert backlinks(ML, "vector") == [
+        Backlink("dot-product", "requires"),
+        Backlink("softmax", "requires"),
+    ]
+
+
+def test_orphans() -> None:
+    assert orphans(ML) == ["loner"]
+    assert orphans(nx.MultiDiGraph()) == []
+
+
+def test_stats_counts() -> None:
+    G = ML.copy()
+    G.nodes["attention"]["tags"] = ["nlp", "core"]
+    G.nodes["cnn"]["tags"] = ["vision", "core"]
+    result = stats(G, hubs=2)
+    assert result.concepts == 12
+    assert result.edges == {"broader": 5, "mentions": 1, "related": 1, "requires": 6}
+    assert (result.tags, result.components, result.max_depth, result.orphans) == (3, 2, 4, 1)
+    assert result.top_hubs == (Hub("attention", 4), Hub("deep-learning", 3))
+
+
+def test_stats_of_empty_graph() -> None:
+    result = stats(nx.MultiDiGraph())
+    assert (result.concepts, result.edges, result.components, result.max_depth) == (0, {}, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: show(ML, "atention"), "'atention' is not a concept (did you mean 'attention'?)"),
+        (
+            lambda: path(ML, "attention", "sofmax"),
+            "'sofmax' is not a concept (did you mean 'softmax'?)",
+        ),
+        (lambda: learn(ML, "zzz"), "'zzz' is not a concept"),
+        (lambda: neighbors(ML, "attention", 1, ["parent"]), "unknown relation 'parent'"),
+        (lambda: neighbors(ML, "attention", -1), "depth must be 0 or more"),
+    ],
+)
+def test_unknown_input_is_a_usage_error(call: object, message: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        call()  # type: ignore[operator]
+    assert str(raised.value).startswith(message)
+
+
+def test_queries_do_not_change_the_graph() -> None:
+    G = ML.copy()
+    before = (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str))
+    nx.freeze(G)
+    show(G, "attention")
+    path(G, "loner", "loner")
+    learn(G, "transformer")
+    descendants(G, "machine-learning")
+    neighbors(G, "attention", 3)
+    stats(G)
+    after = (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str))
+    assert before == after
