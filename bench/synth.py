@@ -150,11 +150,11 @@ def _pick_distinct(rng: random.Random, pool: list[int], count: int, exclude: set
     return chosen
 
 
-def _make_concepts(rng: random.Random, names: list[Name], demos: int) -> list[Concept]:
+def _make_concepts(
+    rng: random.Random, names: list[Name], demo_owner: dict[int, list[int]]
+) -> list[Concept]:
     """Return the concepts' front matter: tree, power-law related, acyclic requires, demos."""
-    n = len(names)
-    parents = _make_parents(rng, n)
-    demo_owner = _assign_demos(rng, n, demos)
+    parents = _make_parents(rng, len(names))
     pool: list[int] = []
     concepts: list[Concept] = []
     for index, name in enumerate(names):
@@ -322,7 +322,10 @@ plugins:
 def write_corpus(n: int, outdir: Path, seed: int = 0, demos: int = 0) -> None:
     """Write ``n`` concepts to ``outdir/entities`` and ``demos`` demos to ``outdir/demos``."""
     rng = random.Random(seed)
-    concepts = _make_concepts(rng, _make_names(rng, n), demos)
+    # Demos draw from their own generator, so a corpus with demos differs from one
+    # without only in its demos: lines, and the two can be timed against each other.
+    owners = _assign_demos(random.Random(f"demos-{seed}"), n, demos)
+    concepts = _make_concepts(rng, _make_names(rng, n), owners)
     cumulative = _mention_weights(concepts)
     entities = outdir / "entities"
     demo_dir = outdir / "demos"

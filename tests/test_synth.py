@@ -147,3 +147,16 @@ def test_corpus_passes_check_with_no_errors(corpus: Path) -> None:
     assert [str(d) for d in graph.errors] == []
     assert graph.graph.number_of_nodes() == N
     assert sum(len(d) for _, d in graph.graph.nodes(data="demos")) == DEMOS
+
+
+def test_demos_change_only_the_demos_lines(tmp_path: Path) -> None:
+    synth.write_corpus(80, tmp_path / "with", seed=3, demos=4)
+    synth.write_corpus(80, tmp_path / "without", seed=3, demos=0)
+    changed = 0
+    for path in sorted((tmp_path / "with" / "entities").glob("*.md")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        other = (tmp_path / "without" / "entities" / path.name).read_text(encoding="utf-8")
+        kept = [line for line in lines if not line.startswith("demos: ")]
+        changed += len(lines) - len(kept)
+        assert kept == other.splitlines()
+    assert changed == 4
