@@ -1,0 +1,144 @@
+"""The concept graph as a file other tools read: JSON, GraphML, GEXF or DOT.
+
+JSON is networkx node-link data (nodes keyed ``id``, edges under ``links``
+with ``source``, ``target``, ``key``), lists kept as lists. GraphML and GEXF
+have no list type, so list attributes (tags, aliases, demos) become one
+string joined by ``;`` and a missing value is left out. DOT is written here,
+not by pydot or pygraphviz, with every string quoted and escaped. Output is
+stable: nodes by key, edges by (source, target, kind).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import networkx as nx
+
+from generator.errors import UsageError
+
+FORMATS: tuple[str, ...] = ("json", "graphml", "gexf", "dot")
+
+LIST_SEPARATOR = ";"
+
+_DOT_EDGE_STYLE = {
+    "broader": 'style=solid, penwidth=1.6, color="#37474f"',
+    "requires": 'style=dashed, color="#c62828"',
+    "related": 'style=dotted, dir=none, color="#1565c0"',
+    "mentions": 'style=solid, penwidth=0.6, color="#9e9e9e"',
+}
+
+
+def export_graph(G: nx.MultiDiGraph, fmt: str) -> str:
+    """Return the graph written in ``fmt`` (one of ``FORMATS``).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("attention", title="Attention", tags=["nlp", "core"])
+    >>> G.add_node("softmax", title="Softmax")
+    >>> _ = G.add_edge("attention", "softmax", key="requires", kind="requires")
+    >>> print(export_graph(G, "dot").splitlines()[-2])
+      "attention" -> "softmax" [label="requires", style=dashed, color="#c62828"];
+    """
+    if fmt == "json":
+        return _to_json(G)
+    if fmt == "graphml":
+        return _to_xml(G, nx.write_graphml, label=False)
+    if fmt == "gexf":
+        return _to_xml(G, nx.write_gexf, label=True)
+    if fmt == "dot":
+        return _to_dot(G)
+    raise UsageError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+def _sorted_nodes(G: nx.MultiDiGraph) -> list[tuple[Any, dict[str, Any]]]:
+    return sorted(G.nodes(data=True), key=lambda item: str(item[0]))
+
+
+def _sorted_edges(G: nx.MultiDiGraph) -> list[tuple[Any, Any, Any, dict[str, Any]]]:
+    return sorted(
+        G.edges(keys=True, data=True), key=lambda edge: (str(edge[0]), str(edge[1]), str(edge[2]))
+    )
+
+
+def _to_json(G: nx.MultiDiGraph) -> str:
+    data = nx.node_link_data(
+        _sorted_copy(G), edges="links", source="source", target="target", name="id", key="key"
+    )
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _sorted_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    copy = nx.MultiDiGraph(**G.graph)
+    copy.add_nodes_from(_sorted_nodes(G))
+    copy.add_edges_from(_sorted_edges(G))
+    return copy
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
+    return str(value)
+
+
+def _to_xml(G: nx.MultiDiGraph, write: Any, *, label: bool) -> str:
+    flat = nx.MultiDiGraph()
+    for node, attrs in _sorted_nodes(G):
+        values = _flat_attributes(attrs)
+        if label:
+            # Gephi shows ``label``; networkx would otherwise use the key.
+            values["label"] = str(attrs.get("title", node))
+        flat.add_node(node, **values)
+    for u, v, key, attrs in _sorted_edges(G):
+        flat.add_edge(u, v, key=key, **_flat_attributes(attrs))
+    buffer = io.BytesIO()
+    write(flat, buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def _flat_attributes(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _flat(value) for name, value in attrs.items() if value is not None}
+
+
+def _flat(value: object) -> str | int | float | bool:
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return LIST_SEPARATOR.join(str(item) for item in items)
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value), ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def _to_dot(G: nx.MultiDiGraph) -> str:
+    return "\n".join(_dot_lines(G)) + "\n"
+
+
+def _dot_lines(G: nx.MultiDiGraph) -> Iterator[str]:
+    yield "digraph glossgraph {"
+    yield "  graph [rankdir=BT];"
+    yield '  node [shape=box, style=rounded, fontname="sans-serif"];'
+    for node, attrs in _sorted_nodes(G):
+        label = _dot_quote(str(attrs.get("title", node)))
+        tooltip = _dot_quote(str(attrs.get("summary", "")))
+        yield f"  {_dot_quote(str(node))} [label={label}, tooltip={tooltip}];"
+    for u, v, key, attrs in _sorted_edges(G):
+        kind = str(attrs.get("kind", key))
+        if kind == "related" and str(u) > str(v) and G.has_edge(v, u, key=key):
+            continue  # a related pair is drawn once, without arrows
+        style = _DOT_EDGE_STYLE.get(kind, "style=solid")
+        yield f"  {_dot_quote(str(u))} -> {_dot_quote(str(v))} [label={_dot_quote(kind)}, {style}];"
+    yield "}"
+
+
+def _dot_quote(text: str) -> str:
+    """Return ``text`` as a DOT double-quoted string that shows it literally."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{escaped}"'
