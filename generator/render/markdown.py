@@ -1,0 +1,145 @@
+"""Rewrite a concept's body for its page: links, embeds, math, Obsidian comments."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import PurePosixPath
+from types import MappingProxyType
+
+from generator.links import heading_slugs, toc_slug
+from generator.model import ConceptGraph, Entity, EntityKey, Link, LinkStyle, SiteUrl, SourcePath
+from generator.render.mathml import render_math
+from generator.render.text import code_spans, escape_attr, escape_inline, outside, relative_url
+from generator.slugs import slugify
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp"})
+_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+_LABEL_SPECIAL = re.compile(r"[\[\]]")
+
+
+def _no_images() -> Mapping[SiteUrl, SourcePath]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class RewrittenBody:
+    """A body ready for the page, the images it needs, and the links that found nothing."""
+
+    markdown: str
+    images: Mapping[SiteUrl, SourcePath] = field(default_factory=_no_images)
+    dangling: tuple[Link, ...] = ()
+
+
+def concept_path(key: EntityKey) -> SiteUrl:
+    """Return the docs path of a concept's page."""
+    return SiteUrl(f"concepts/{key}.md")
+
+
+def image_path(source: SourcePath) -> SiteUrl:
+    """Return the docs path an embedded image is copied to."""
+    return SiteUrl(f"images/{PurePosixPath(source).name}")
+
+
+def rewrite_body(entity: Entity, graph: ConceptGraph, page: SiteUrl) -> RewrittenBody:
+    """Return the entity's body with links rewritten for ``page``; code is left untouched."""
+    body = entity.body
+    code = code_spans(body)
+    out: list[str] = []
+    images: dict[SiteUrl, SourcePath] = {}
+    dangling: list[Link] = []
+    pos = 0
+    for link in sorted(entity.links, key=lambda item: item.span):
+        start, stop = link.span
+        if start < pos:
+            continue
+        out.append(_render_text(body, pos, start, code))
+        text, image, found = _render_link(link, graph, page)
+        out.append(text)
+        if image is not None:
+            images[image_path(image)] = image
+        if not found:
+            dangling.append(link)
+        pos = stop
+    out.append(_render_text(body, pos, len(body), code))
+    return RewrittenBody("".join(out), MappingProxyType(images), tuple(dangling))
+
+
+def resolve(graph: ConceptGraph, name: str) -> EntityKey | None:
+    """Return the concept a link target names (key, title, alias or file stem), if any."""
+    for candidate in (name, posixpath.basename(name)):
+        key = graph.names.get(slugify(candidate))
+        if key is not None:
+            return key
+    return None
+
+
+def _render_text(body: str, start: int, stop: int, code: list[tuple[int, int]]) -> str:
+    out: list[str] = []
+    pos = start
+    for a, b in outside(code, start, stop):
+        out.append(body[pos:a])
+        out.append(render_math(_COMMENT.sub("", body[a:b])))
+        pos = b
+    out.append(body[pos:stop])
+    return "".join(out)
+
+
+def _render_link(
+    link: Link, graph: ConceptGraph, page: SiteUrl
+) -> tuple[str, SourcePath | None, bool]:
+    target = link.target.strip()
+    if link.embed and PurePosixPath(target).suffix.lower() in IMAGE_SUFFIXES:
+        return _render_image(link, graph, page)
+    if link.style is LinkStyle.MARKDOWN:
+        target = PurePosixPath(target).stem if target.endswith(".md") else target
+    if not target:
+        return f"[{_label(link)}]({_anchor(link.heading, None) or '#'})", None, True
+    key = resolve(graph, target)
+    if key is None:
+        return _dangling(link, f"no concept named “{target}”"), None, False
+    anchor = _anchor(link.heading, graph.entities[key].body if key in graph.entities else None)
+    return f"[{_label(link)}]({relative_url(page, concept_path(key))}{anchor})", None, True
+
+
+def _anchor(heading: str | None, body: str | None) -> str:
+    if not heading:
+        return ""
+    known = _heading_anchors(body).get(heading) if body is not None else None
+    return f"#{known or toc_slug(heading)}"
+
+
+@lru_cache(maxsize=1024)
+def _heading_anchors(body: str) -> dict[str, str]:
+    return heading_slugs(body)
+
+
+def _render_image(
+    link: Link, graph: ConceptGraph, page: SiteUrl
+) -> tuple[str, SourcePath | None, bool]:
+    name = PurePosixPath(link.target.strip()).name
+    source = graph.images.get(name.lower())
+    if source is None:
+        return _dangling(link, f"no image named “{name}”"), None, False
+    alt = escape_inline(link.label or PurePosixPath(name).stem)
+    size = f'{{ width="{link.width}" }}' if link.width else ""
+    return f"![{alt}]({relative_url(page, image_path(source))}){size}", source, True
+
+
+def _label(link: Link) -> str:
+    if link.label:
+        return _LABEL_SPECIAL.sub(lambda m: "\\" + m.group(), link.label)
+    if link.style is LinkStyle.MARKDOWN:
+        return escape_inline(link.target)
+    text = link.target
+    if link.heading:
+        text = f"{text} › {link.heading}" if text else link.heading
+    return escape_inline(text)
+
+
+def _dangling(link: Link, why: str) -> str:
+    shown = escape_inline(link.label or link.target or (link.heading or ""))
+    return f'<span class="gg-dangling" title="{escape_attr(why)}">{shown}</span>'

@@ -1,0 +1,54 @@
+"""TeX math (``$…$``, ``$$…$$``) to MathML at render time, offline, via latex2mathml."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from latex2mathml.converter import convert
+
+_MATH = re.compile(
+    r"(?<!\\)\$\$(?P<block>.+?)(?<!\\)\$\$"
+    r"|(?<![\\$])\$(?P<inline>[^\s$](?:[^$\n]|\n(?!\s*\n))*?)(?<![\s\\])\$(?![$\d])",
+    re.DOTALL,
+)
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]{}$]")
+
+
+def render_math(text: str) -> str:
+    """Return Markdown text with its formulas as MathML and ``\\$`` as a literal dollar.
+
+    Call it only on text outside code. A formula latex2mathml cannot read is shown
+    as marked source text instead.
+    """
+    out: list[str] = []
+    pos = 0
+    for match in _MATH.finditer(text):
+        out.append(_literal_dollars(text[pos : match.start()]))
+        block = match.group("block")
+        source = block if block is not None else match.group("inline")
+        out.append(formula(source, display=block is not None))
+        pos = match.end()
+    out.append(_literal_dollars(text[pos:]))
+    return "".join(out)
+
+
+def formula(source: str, *, display: bool) -> str:
+    """Return one formula as MathML whose text Markdown will leave alone."""
+    try:
+        mathml = convert(source.strip(), display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many unrelated types for bad input
+        shown = html.escape(source.strip(), quote=True)
+        shown = _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", shown)
+        return f'<code class="gg-math-error" title="could not read this formula">{shown}</code>'
+    return _TEXT_NODE.sub(_protect_text, mathml)
+
+
+def _protect_text(match: re.Match[str]) -> str:
+    protected = _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", match.group(1))
+    return f">{protected}<"
+
+
+def _literal_dollars(text: str) -> str:
+    return text.replace("\\$", "&#36;")

@@ -1,0 +1,297 @@
+"""Render the checked concept graph into the docs tree: concept pages, home, A–Z, tags, graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol
+
+import networkx as nx
+
+from generator.model import (
+    ConceptGraph,
+    DemoId,
+    Diagnostic,
+    Entity,
+    EntityKey,
+    Relation,
+    Severity,
+    SiteUrl,
+)
+from generator.render.docstree import DocsTree
+from generator.render.markdown import concept_path, rewrite_body
+from generator.render.text import escape_inline, page_href, relative_url
+from generator.render.tree import Neighbours, neighbours, tag_pages, tag_path
+
+Href = Callable[[EntityKey], str]
+NeighbourhoodPicture = Callable[[nx.MultiDiGraph, EntityKey, Href], str]
+WholePicture = Callable[[nx.MultiDiGraph, Href], str]
+
+ASSET_DIR = SiteUrl("assets/glossgraph")
+
+
+class DemoMarkdown(Protocol):
+    """What a concept page needs of a rendered demo (``generator.demos.render_demo``)."""
+
+    @property
+    def markdown(self) -> str: ...
+
+    @property
+    def files(self) -> Mapping[str, bytes]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How pages are rendered: the site's name and whether URLs end in ``/``."""
+
+    site_name: str = "Glossary"
+    directory_urls: bool = False
+    neighbourhood: NeighbourhoodPicture | None = None
+    whole_graph: WholePicture | None = None
+
+
+def _no_demos() -> Mapping[DemoId, DemoMarkdown]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedSite:
+    """The docs tree and what rendering found (dangling links and images, as warnings)."""
+
+    tree: DocsTree
+    warnings: tuple[Diagnostic, ...] = ()
+    demos: Mapping[DemoId, DemoMarkdown] = field(default_factory=_no_demos)
+
+
+def render_site(
+    graph: ConceptGraph,
+    demos: Mapping[DemoId, DemoMarkdown],
+    options: RenderOptions,
+) -> RenderedSite:
+    """Return every page and file of the site for a checked graph and its rendered demos."""
+    files: dict[SiteUrl, str | bytes] = {}
+    warnings: list[Diagnostic] = []
+    for key in sorted(graph.entities):
+        page = concept_path(key)
+        files[page] = _render_concept(graph, key, demos, options, warnings, files)
+    for demo in demos.values():
+        files.update({SiteUrl(path): content for path, content in demo.files.items()})
+    files[SiteUrl("index.md")] = render_home(graph, options)
+    files[SiteUrl("a-z.md")] = render_a_to_z(graph)
+    files.update(tag_pages(graph))
+    files[SiteUrl("graph.md")] = render_graph_page(graph, options)
+    files.update(asset_files())
+    return RenderedSite(DocsTree(files), tuple(warnings), MappingProxyType(dict(demos)))
+
+
+def asset_files() -> dict[SiteUrl, str | bytes]:
+    """Return our CSS/JS files under ``assets/glossgraph/``."""
+    folder = resources.files("generator") / "assets"
+    return {
+        SiteUrl(f"{ASSET_DIR}/{item.name}"): item.read_bytes()
+        for item in folder.iterdir()
+        if item.is_file() and Path(item.name).suffix in {".css", ".js"}
+    }
+
+
+def _render_concept(
+    graph: ConceptGraph,
+    key: EntityKey,
+    demos: Mapping[DemoId, DemoMarkdown],
+    options: RenderOptions,
+    warnings: list[Diagnostic],
+    files: dict[SiteUrl, str | bytes],
+) -> str:
+    entity = graph.entities[key]
+    page = concept_path(key)
+    body = rewrite_body(entity, graph, page)
+    for source_image in body.images.values():
+        files.setdefault(
+            SiteUrl(f"images/{Path(source_image).name}"), Path(source_image).read_bytes()
+        )
+    warnings.extend(
+        _dangling_warning(entity, link.target, link.line, link.col) for link in body.dangling
+    )
+    near = neighbours(graph, key)
+    parts = [
+        _render_header(graph, entity, near),
+        body.markdown.strip(),
+        _render_demos(entity, demos),
+        _render_lists(graph, page, near),
+        _render_picture(graph, key, options),
+    ]
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _render_header(graph: ConceptGraph, entity: Entity, near: Neighbours) -> str:
+    page = concept_path(entity.key)
+    crumbs = [f"[Home]({relative_url(page, SiteUrl('index.md'))})"]
+    crumbs += [_link(graph, page, ancestor) for ancestor in near.ancestors]
+    lines = [f"# {escape_inline(entity.title)}", "", " › ".join(crumbs), "{: .gg-breadcrumb }"]
+    if entity.aliases:
+        names = ", ".join(escape_inline(alias) for alias in entity.aliases)
+        lines += ["", f"Also called: {names}", "{: .gg-aliases }"]
+    if entity.tags:
+        chips = " ".join(
+            f"[{escape_inline(tag)}]({relative_url(page, tag_path(tag))})" for tag in entity.tags
+        )
+        lines += ["", chips, "{: .gg-tags }"]
+    if entity.summary:
+        lines += ["", escape_inline(entity.summary), "{: .gg-lead }"]
+    return "\n".join(lines)
+
+
+def _render_demos(entity: Entity, demos: Mapping[DemoId, DemoMarkdown]) -> str:
+    if not entity.demos:
+        return ""
+    sections = ["## Demos"]
+    for ref in entity.demos:
+        demo = demos.get(DemoId(ref.name))
+        if demo is None:
+            sections.append(f"### {escape_inline(ref.name)}\n\n*This demo was not run.*")
+        else:
+            sections.append(demo.markdown.strip())
+    return "\n\n".join(sections)
+
+
+def _render_lists(graph: ConceptGraph, page: SiteUrl, near: Neighbours) -> str:
+    sections = [
+        ("Learning path", "Study these first, in this order:", near.learning_path, True),
+        ("Children", "", near.children, False),
+        ("Related", "", near.related, False),
+        ("Referenced by", "", near.backlinks, False),
+    ]
+    out: list[str] = []
+    for heading, intro, keys, numbered in sections:
+        if not keys:
+            continue
+        lines = [f"## {heading}", ""] + ([intro, ""] if intro else [])
+        lines += _entries(graph, page, keys, numbered)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+def _render_picture(graph: ConceptGraph, key: EntityKey, options: RenderOptions) -> str:
+    if options.neighbourhood is None:
+        return ""
+    href = _href_from(concept_path(key), options.directory_urls)
+    svg = options.neighbourhood(graph.graph, key, href)
+    return f"## Neighbourhood\n\n{_raw_block('gg-neighbourhood', svg)}"
+
+
+def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
+    """Return the home page: what this is, counts, the top-level tree."""
+    page = SiteUrl("index.md")
+    g = graph.graph
+    demos = {demo for key in graph.entities for demo in g.nodes[key].get("demos", ())}
+    tags = {tag for entity in graph.entities.values() for tag in entity.tags}
+    lines = [
+        f"# {escape_inline(options.site_name)}",
+        "",
+        f"A glossary of {len(graph.entities)} concepts joined by {g.number_of_edges()} relations,"
+        f" with {len(demos)} demos executed when the site was built and {len(tags)} tags.",
+        "Every concept page links to its parent, children, prerequisites and related concepts.",
+        "",
+        "Browse: [A–Z](a-z.md) · [Tags](tags/index.md) · [Graph](graph.md)",
+        "",
+        "## Top-level concepts",
+        "",
+    ]
+    for root in _sorted_keys(graph, _roots(graph)):
+        lines.append(_entry(graph, page, root))
+        lines += ["    " + _entry(graph, page, child) for child in neighbours(graph, root).children]
+    return "\n".join(lines) + "\n"
+
+
+def render_a_to_z(graph: ConceptGraph) -> str:
+    """Return the A–Z index: every concept and alias with its summary, by first letter."""
+    page = SiteUrl("a-z.md")
+    rows: list[tuple[str, str]] = []
+    for key, entity in graph.entities.items():
+        rows.append((entity.title, _entry(graph, page, key)))
+        for alias in entity.aliases:
+            link = _link(graph, page, key)
+            rows.append((alias, f"- {escape_inline(alias)}: see {link}"))
+    rows.sort(key=lambda row: (row[0].casefold(), row[1]))
+    lines = ["# A–Z", ""]
+    letter = None
+    for name, row in rows:
+        first = name[:1].upper() if name[:1].isalpha() else "#"
+        if first != letter:
+            lines += ["", f"## {escape_inline(first)}", ""]
+            letter = first
+        lines.append(row)
+    return "\n".join(lines) + "\n"
+
+
+def render_graph_page(graph: ConceptGraph, options: RenderOptions) -> str:
+    """Return the whole-graph page."""
+    lines = [
+        "# Graph",
+        "",
+        f"All {len(graph.entities)} concepts and how they relate.",
+        "Click a concept to open its page.",
+    ]
+    if options.whole_graph is not None:
+        svg = options.whole_graph(
+            graph.graph, _href_from(SiteUrl("graph.md"), options.directory_urls)
+        )
+        lines += ["", _raw_block("gg-graph", svg)]
+    return "\n".join(lines) + "\n"
+
+
+def _entries(
+    graph: ConceptGraph, page: SiteUrl, keys: Iterable[EntityKey], numbered: bool
+) -> list[str]:
+    marker = "1." if numbered else "-"
+    return [_entry(graph, page, key, marker) for key in keys]
+
+
+def _entry(graph: ConceptGraph, page: SiteUrl, key: EntityKey, marker: str = "-") -> str:
+    summary = graph.entities[key].summary
+    tail = f" — {escape_inline(summary)}" if summary else ""
+    return f"{marker} {_link(graph, page, key)}{tail}"
+
+
+def _link(graph: ConceptGraph, page: SiteUrl, key: EntityKey) -> str:
+    return f"[{escape_inline(graph.entities[key].title)}]({relative_url(page, concept_path(key))})"
+
+
+def _href_from(page: SiteUrl, directory_urls: bool) -> Href:
+    def href(key: EntityKey) -> str:
+        return page_href(page, concept_path(key), directory_urls)
+
+    return href
+
+
+def _raw_block(css_class: str, html: str) -> str:
+    # A blank line would end Markdown's raw HTML block early.
+    compact = "\n".join(line for line in html.strip().splitlines() if line.strip())
+    return f'<div class="{css_class}">\n{compact}\n</div>'
+
+
+def _roots(graph: ConceptGraph) -> list[EntityKey]:
+    g = graph.graph
+    return [
+        key
+        for key in graph.entities
+        if not any(kind == Relation.BROADER for _, _, kind in g.out_edges(key, keys=True))
+    ]
+
+
+def _sorted_keys(graph: ConceptGraph, keys: Iterable[EntityKey]) -> list[EntityKey]:
+    return sorted(keys, key=lambda key: (graph.entities[key].title.casefold(), key))
+
+
+def _dangling_warning(entity: Entity, target: str, line: int, col: int) -> Diagnostic:
+    return Diagnostic(
+        entity.source,
+        line,
+        col,
+        Severity.WARNING,
+        f"link target '{target}' is not a concept or image; shown as plain marked text",
+        "dangling-link",
+    )

@@ -1,0 +1,111 @@
+"""What a concept page lists about its neighbours, and the tag pages."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator.model import ConceptGraph, EntityKey, Relation, SiteUrl
+from generator.queries import learn
+from generator.render.markdown import concept_path
+from generator.render.text import escape_inline, relative_url
+from generator.slugs import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """A concept's surroundings as a page shows them, each list in reading order."""
+
+    ancestors: tuple[EntityKey, ...]
+    children: tuple[EntityKey, ...]
+    related: tuple[EntityKey, ...]
+    backlinks: tuple[EntityKey, ...]
+    learning_path: tuple[EntityKey, ...]
+
+
+def neighbours(graph: ConceptGraph, key: EntityKey) -> Neighbours:
+    """Return what a concept page lists: ancestors (root first), children, related, ...."""
+    g = graph.graph
+    return Neighbours(
+        ancestors=tuple(reversed(_ancestors(graph, key))),
+        children=_by_title(
+            graph, (u for u, _, k in g.in_edges(key, keys=True) if k == Relation.BROADER)
+        ),
+        related=_by_title(
+            graph, (v for _, v, k in g.out_edges(key, keys=True) if k == Relation.RELATED)
+        ),
+        backlinks=_by_title(
+            graph,
+            (u for u, _, k in g.in_edges(key, keys=True) if k == Relation.MENTIONS and u != key),
+        ),
+        learning_path=study_order(graph, key),
+    )
+
+
+def study_order(graph: ConceptGraph, key: EntityKey) -> tuple[EntityKey, ...]:
+    """Return every prerequisite of a concept, transitively, each after its own prerequisites."""
+    return tuple(EntityKey(k) for k in learn(graph.graph, key) if k != key)
+
+
+def tag_path(tag: str) -> SiteUrl:
+    """Return the docs path of a tag's page."""
+    slug = slugify(tag) or "tag-" + hashlib.sha256(tag.encode("utf-8")).hexdigest()[:8]
+    return SiteUrl(f"tags/{slug}.md")
+
+
+def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
+    """Return the tag index and one page per tag listing its concepts."""
+    by_path: dict[SiteUrl, list[EntityKey]] = defaultdict(list)
+    names: dict[SiteUrl, list[str]] = defaultdict(list)
+    for key, entity in graph.entities.items():
+        for tag in entity.tags:
+            path = tag_path(tag)
+            by_path[path].append(key)
+            if tag not in names[path]:
+                names[path].append(tag)
+    index = SiteUrl("tags/index.md")
+    pages: dict[SiteUrl, str | bytes] = {}
+    lines = ["# Tags", ""]
+    for path in sorted(by_path, key=lambda p: names[p][0].casefold()):
+        label = " / ".join(escape_inline(name) for name in sorted(names[path]))
+        count = len(set(by_path[path]))
+        lines.append(f"- [{label}]({relative_url(index, path)}) ({count})")
+        pages[path] = _tag_page(graph, path, label, _by_title(graph, set(by_path[path])))
+    if not by_path:
+        lines.append("No concept has a tag yet.")
+    pages[index] = "\n".join(lines) + "\n"
+    return pages
+
+
+def _tag_page(graph: ConceptGraph, path: SiteUrl, label: str, keys: Iterable[EntityKey]) -> str:
+    lines = [
+        f"# Tag: {label}",
+        "",
+        f"[All tags]({relative_url(path, SiteUrl('tags/index.md'))})",
+        "",
+    ]
+    for key in keys:
+        entity = graph.entities[key]
+        link = f"[{escape_inline(entity.title)}]({relative_url(path, concept_path(key))})"
+        tail = f" — {escape_inline(entity.summary)}" if entity.summary else ""
+        lines.append(f"- {link}{tail}")
+    return "\n".join(lines) + "\n"
+
+
+def _ancestors(graph: ConceptGraph, key: EntityKey) -> list[EntityKey]:
+    g = graph.graph
+    found: list[EntityKey] = []
+    node = key
+    while True:
+        parents = [v for _, v, k in g.out_edges(node, keys=True) if k == Relation.BROADER]
+        if not parents or parents[0] in found or parents[0] == key:
+            return found
+        node = parents[0]
+        found.append(node)
+
+
+def _by_title(graph: ConceptGraph, keys: Iterable[EntityKey]) -> tuple[EntityKey, ...]:
+    unique = {key for key in keys if key in graph.entities}
+    return tuple(sorted(unique, key=lambda key: (graph.entities[key].title.casefold(), key)))
