@@ -1,10 +1,32 @@
 """Demos: execute jupytext scripts on a Jupyter kernel, cache, freeze, render outputs.
 
-Nothing heavy (nbclient, jupytext, torch) is imported at module level.
+Nothing heavy (nbclient, jupytext, nbformat, torch) is imported at module
+level, so the command line starts fast.
 """
 
 from __future__ import annotations
 
 from generator.demos.checks import check_demos
+from generator.demos.model import (
+    DemoResult,
+    DemoRun,
+    DemoStatus,
+    Device,
+    Obtained,
+    RunOptions,
+    RunRecord,
+)
+from generator.demos.runner import run_demos, summary_lines
 
-__all__ = ["check_demos"]
+__all__ = [
+    "DemoResult",
+    "DemoRun",
+    "DemoStatus",
+    "Device",
+    "Obtained",
+    "RunOptions",
+    "RunRecord",
+    "check_demos",
+    "run_demos",
+    "summary_lines",
+]
