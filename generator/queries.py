@@ -400,12 +400,21 @@ def stats(G: nx.MultiDiGraph, hubs: int = 5) -> GraphStats:
     )
 
 
+def suggest(G: nx.MultiDiGraph, name: str) -> str:
+    """Return `` (did you mean 'key'?)`` for the closest key to ``name``, or ``''``.
+
+    Examples
+    --------
+    >>> suggest(nx.MultiDiGraph([("attention", "softmax")]), "atention")
+    " (did you mean 'attention'?)"
+    """
+    close = difflib.get_close_matches(name, [str(node) for node in G], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _require_node(G: nx.MultiDiGraph, key: str) -> None:
-    if key in G:
-        return
-    close = difflib.get_close_matches(key, [str(node) for node in G], n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise UsageError(f"{key!r} is not a concept{hint}")
+    if key not in G:
+        raise UsageError(f"{key!r} is not a concept{suggest(G, key)}")
 
 
 def _check_kinds(kinds: Collection[str] | None) -> frozenset[str] | None:

@@ -1,11 +1,275 @@
-"""Sub-commands registered by this module (to be written)."""
+"""The ``check``, ``query``, ``export`` and ``new`` commands.
+
+They load the concept graph and nothing heavier: no torch, no Jupyter, no
+MkDocs. Queries and exports answer even when the glossary has errors, after
+naming those errors on stderr, because a half-finished glossary is still worth
+asking about.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import UsageError
+
+if TYPE_CHECKING:
+    from generator.model import ConceptGraph, Diagnostic
+
+QUERY_NOTE = (
+    "Queries answer even when the glossary has errors: the errors are listed on "
+    "stderr first (run 'glossgraph check' for all of them)."
+)
+_ERRORS_SHOWN = 10
 
 
 def register(commands: Any) -> None:
-    """Add this module's sub-commands to the glossgraph parser."""
-    del commands
+    """Add ``check``, ``query``, ``export`` and ``new`` to the glossgraph parser."""
+    from generator.cli import add_folder_options
+
+    folders = argparse.ArgumentParser(add_help=False)
+    add_folder_options(folders)
+    _register_check(commands, folders)
+    _register_query(commands, folders)
+    _register_export(commands, folders)
+    _register_new(commands, folders)
+
+
+def _register_check(commands: Any, folders: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "check",
+        parents=[folders],
+        help="check every concept file and demo",
+        description="Check the glossary; print each problem as path:line:col: severity: message.",
+        epilog="Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage error.",
+    )
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.set_defaults(func=run_check)
+
+
+def _register_export(commands: Any, folders: argparse.ArgumentParser) -> None:
+    from generator.export import FORMATS, LIST_SEPARATOR
+
+    parser = commands.add_parser(
+        "export",
+        parents=[folders],
+        help="write the concept graph as JSON, GraphML, GEXF or DOT",
+        description=(
+            "Write the concept graph for other tools. JSON is networkx node-link data; "
+            f"GraphML and GEXF have no list type, so lists are joined with {LIST_SEPARATOR!r}."
+        ),
+        epilog=QUERY_NOTE,
+    )
+    parser.add_argument("--format", choices=FORMATS, default="json", help="default: json")
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
+    )
+    parser.set_defaults(func=run_export)
+
+
+def _register_new(commands: Any, folders: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(
+        "new",
+        parents=[folders],
+        help="create a concept file",
+        description="Create entities/KEY.md with front matter to fill in; never overwrites.",
+    )
+    parser.add_argument("key", metavar="KEY", help="the new concept's key, e.g. batch-norm")
+    parser.add_argument("--parent", metavar="P", help="its broader concept")
+    parser.add_argument("--title", metavar="T", help="its title (default: from the key)")
+    parser.set_defaults(func=run_new)
+
+
+def _register_query(commands: Any, folders: argparse.ArgumentParser) -> None:
+    from generator.cli import answers as out
+    from generator.queries import KINDS
+
+    query = commands.add_parser(
+        "query",
+        help="ask the concept graph a question",
+        description="Ask the concept graph a question; text for people, --json for scripts.",
+        epilog=QUERY_NOTE,
+    )
+    questions = query.add_subparsers(dest="question", metavar="QUESTION", required=True)
+    common = argparse.ArgumentParser(add_help=False, parents=[folders])
+    common.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+    def add(name: str, summary: str, answer: Callable[..., int], keys: Sequence[str]) -> Any:
+        parser = questions.add_parser(
+            name, parents=[common], help=summary, description=summary, epilog=QUERY_NOTE
+        )
+        for key in keys:
+            parser.add_argument(key, metavar=key.upper(), help="a concept key, title or alias")
+        parser.set_defaults(func=lambda args: _answer(args, answer))
+        return parser
+
+    add("show", "everything about one concept", out.answer_show, ["key"])
+    path = add("path", "shortest path between two concepts", out.answer_path, ["a", "b"])
+    add("learn", "prerequisites of a concept, in study order", out.answer_learn, ["key"])
+    add("ancestors", "broader concepts, nearest first", out.answer_ancestors, ["key"])
+    add("descendants", "the subtree of narrower concepts", out.answer_descendants, ["key"])
+    near = add("neighbors", "concepts within N hops", out.answer_neighbors, ["key"])
+    add(
+        "backlinks",
+        "concepts that link to, relate to or require one",
+        out.answer_backlinks,
+        ["key"],
+    )
+    add("orphans", "concepts with no relation at all", out.answer_orphans, [])
+    add("stats", "counts for the whole graph", out.answer_stats, [])
+    for parser in (path, near):
+        parser.add_argument(
+            "--kind", action="append", choices=KINDS, help="relation to follow (repeatable)"
+        )
+    near.add_argument("--depth", type=int, default=1, metavar="N", help="hops (default: 1)")
+
+
+def load_graph(args: argparse.Namespace) -> ConceptGraph:
+    """Load the concept graph from ``--entities``/``--demos``, or raise UsageError."""
+    from generator.linker import load_concept_graph
+
+    entities: Path = args.entities
+    if not entities.is_dir():
+        raise UsageError(
+            f"entities folder '{entities}' does not exist (run in the glossary's folder "
+            "or give --entities DIR)"
+        )
+    return load_concept_graph(entities, _demos_dir(args))
+
+
+def _demos_dir(args: argparse.Namespace) -> Path | None:
+    demos: Path = args.demos
+    if demos.is_dir():
+        return demos
+    if demos != Path("demos"):
+        raise UsageError(f"demos folder '{demos}' does not exist")
+    return None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Print every diagnostic and a summary; return 1 on errors (or warnings with --strict)."""
+    from generator.demos.checks import check_demos
+    from generator.model import Severity
+
+    graph = load_graph(args)
+    demos = _demos_dir(args)
+    found = list(graph.diagnostics)
+    if demos is not None:
+        found.extend(check_demos(graph, demos))
+    found.sort(key=lambda d: (d.path, d.line, d.col, d.severity, d.message))
+    errors = sum(d.severity is Severity.ERROR for d in found)
+    warnings = len(found) - errors
+    if args.format == "json":
+        print(json.dumps([asdict(d) for d in found], indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in found:
+            print(diagnostic)
+        print(_summary(errors, warnings, graph.graph.number_of_nodes()))
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _summary(errors: int, warnings: int, concepts: int) -> str:
+    return (
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} "
+        f"in {_plural(concepts, 'concept')}"
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def warn_about_errors(diagnostics: Sequence[Diagnostic]) -> None:
+    """Name the graph's errors on stderr before a query or export answers anyway."""
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if not errors:
+        return
+    for diagnostic in errors[:_ERRORS_SHOWN]:
+        print(diagnostic, file=sys.stderr)
+    more = f" ({len(errors) - _ERRORS_SHOWN} not shown)" if len(errors) > _ERRORS_SHOWN else ""
+    print(
+        f"glossgraph: warning: the glossary has {_plural(len(errors), 'error')}{more}; "
+        "answering anyway (run 'glossgraph check')",
+        file=sys.stderr,
+    )
+
+
+def _answer(args: argparse.Namespace, answer: Callable[..., int]) -> int:
+    graph = load_graph(args)
+    warn_about_errors(graph.diagnostics)
+    return answer(graph, args)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the graph in ``--format`` to ``-o FILE`` or stdout."""
+    from generator.export import export_graph
+
+    graph = load_graph(args)
+    warn_about_errors(graph.diagnostics)
+    text = export_graph(graph.graph, args.format)
+    output: Path | None = args.output
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    if not output.parent.is_dir():
+        raise UsageError(f"cannot write '{output}': folder '{output.parent}' does not exist")
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}", file=sys.stderr)
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Create ``entities/KEY.md`` for a new concept; refuse a bad key or a name in use."""
+    import yaml
+
+    from generator.slugs import is_valid_key, slugify
+
+    key: str = args.key
+    if not is_valid_key(key):
+        hint = f" (did you mean '{slugify(key)}'?)" if is_valid_key(slugify(key)) else ""
+        raise UsageError(
+            f"invalid key {key!r}: use lowercase letters, digits and single hyphens{hint}"
+        )
+    entities: Path = args.entities
+    if entities.exists() and not entities.is_dir():
+        raise UsageError(f"entities folder '{entities}' is not a folder")
+    parent = _check_new_names(args, key) if entities.is_dir() else args.parent
+    front: dict[str, Any] = {"title": args.title or key.replace("-", " ").capitalize()}
+    if parent:
+        front["parent"] = parent
+    front.update(related=[], requires=[], tags=[])
+    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n"
+    entities.mkdir(parents=True, exist_ok=True)
+    path = entities / f"{key}.md"
+    try:
+        with path.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise UsageError(f"'{path}' already exists; edit it instead") from None
+    print(f"created {path}")
+    return 0
+
+
+def _check_new_names(args: argparse.Namespace, key: str) -> str | None:
+    from generator.queries import suggest
+    from generator.slugs import slugify
+
+    graph = load_graph(args)
+    owner = graph.names.get(key)
+    if owner is not None:
+        raise UsageError(f"'{key}' is already a name of concept '{owner}'")
+    parent: str | None = args.parent
+    if parent is None or parent in graph.graph:
+        return parent
+    resolved = graph.names.get(slugify(parent))
+    if resolved is None:
+        raise UsageError(f"parent {parent!r} is not a concept{suggest(graph.graph, parent)}")
+    return resolved
