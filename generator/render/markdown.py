@@ -143,3 +143,20 @@ def _label(link: Link) -> str:
 def _dangling(link: Link, why: str) -> str:
     shown = escape_inline(link.label or link.target or (link.heading or ""))
     return f'<span class="gg-dangling" title="{escape_attr(why)}">{shown}</span>'
+
+
+def unresolved_links(graph: ConceptGraph) -> set[tuple[str, int, int]]:
+    """Return where (source, line, col) body links find no concept or image."""
+    found: set[tuple[str, int, int]] = set()
+    for entity in graph.entities.values():
+        for link in entity.links:
+            target = link.target.strip()
+            if link.embed and PurePosixPath(target).suffix.lower() in IMAGE_SUFFIXES:
+                missing = PurePosixPath(target).name.lower() not in graph.images
+            elif link.style is LinkStyle.MARKDOWN:
+                missing = resolve(graph, PurePosixPath(target).stem) is None
+            else:
+                missing = bool(target) and resolve(graph, target) is None
+            if missing:
+                found.add((entity.source, link.line, link.col))
+    return found

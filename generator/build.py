@@ -1,0 +1,107 @@
+"""Build the site's docs tree: load → link → check → execute demos → render."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.demos import DemoRun, RunOptions, render_demo, run_demos
+from generator.errors import ContentError
+from generator.linker import load_concept_graph
+from generator.model import ConceptGraph, DemoId, Diagnostic, Severity, SiteUrl, SourcePath
+from generator.render.docstree import DocsTree
+from generator.render.graphsvg import neighbourhood_svg, whole_graph_svg
+from generator.render.markdown import unresolved_links
+from generator.render.pages import DemoMarkdown, RenderOptions, render_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Where the content is and how to build it."""
+
+    entities: Path = Path("entities")
+    demos: Path = Path("demos")
+    site_name: str = "Glossary"
+    directory_urls: bool = False
+    run: RunOptions = field(default_factory=RunOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteBuild:
+    """The docs tree, and what the build should report.
+
+    ``warnings`` fail a strict build (dangling links, failed demos); ``notes``
+    are ``check``'s warnings, shown but never fatal.
+    """
+
+    tree: DocsTree
+    warnings: tuple[Diagnostic, ...]
+    notes: tuple[Diagnostic, ...]
+    demo_run: DemoRun
+
+
+class ContentBlocked(ContentError):
+    """Raised by ``build_docs`` when the concept graph has errors no page can show."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        count = len(self.diagnostics)
+        super().__init__(f"{count} content error{'s' * (count != 1)}; the site was not built")
+
+
+def build_docs(options: BuildOptions) -> SiteBuild:
+    """Return the docs tree of the glossary in ``options.entities``."""
+    graph = load_concept_graph(options.entities, options.demos)
+    shown_on_pages = unresolved_links(graph)
+    stop_on_errors(graph, shown_on_pages)
+    demo_run = run_demos(demo_ids(graph), options.demos, options.run)
+    demos = render_demos(demo_run)
+    site = render_site(graph, demos, _render_options(options))
+    return SiteBuild(
+        tree=site.tree,
+        warnings=site.warnings + demo_failures(demo_run, options.demos),
+        notes=graph.warnings,
+        demo_run=demo_run,
+    )
+
+
+def stop_on_errors(graph: ConceptGraph, shown_on_pages: set[tuple[str, int, int]]) -> None:
+    """Raise ContentBlocked for errors, except dangling body links (pages mark those)."""
+    blocking = [d for d in graph.errors if (d.path, d.line, d.col) not in shown_on_pages]
+    if blocking:
+        raise ContentBlocked(blocking)
+
+
+def demo_ids(graph: ConceptGraph) -> list[DemoId]:
+    """Return every demo the concepts embed, in key order, once each."""
+    ids = (DemoId(ref.name) for key in sorted(graph.entities) for ref in graph.entities[key].demos)
+    return list(dict.fromkeys(ids))
+
+
+def render_demos(demo_run: DemoRun) -> Mapping[DemoId, DemoMarkdown]:
+    """Return each demo's Markdown and files, as seen from a concept page."""
+    return {
+        demo_id: render_demo(result, SiteUrl("concepts"))
+        for demo_id, result in demo_run.results.items()
+    }
+
+
+def demo_failures(demo_run: DemoRun, demos_dir: Path) -> tuple[Diagnostic, ...]:
+    """Return a warning for every demo that did not finish cleanly."""
+    found = []
+    for demo_id in demo_run.failed:
+        result = demo_run.results[demo_id]
+        source = SourcePath((demos_dir / f"{demo_id}.py").as_posix())
+        message = f"demo '{demo_id}' failed ({result.status.value}); its page shows the error"
+        found.append(Diagnostic(source, 1, 1, Severity.WARNING, message, "demo-failed"))
+    return tuple(found)
+
+
+def _render_options(options: BuildOptions) -> RenderOptions:
+    return RenderOptions(
+        site_name=options.site_name,
+        directory_urls=options.directory_urls,
+        neighbourhood=neighbourhood_svg,
+        whole_graph=whole_graph_svg,
+    )

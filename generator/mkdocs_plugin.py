@@ -1,0 +1,234 @@
+"""The MkDocs adapter: inject the docs tree into a MkDocs build; run MkDocs for the CLI.
+
+The only module that imports mkdocs. The core renders plain Markdown and files;
+this plugin builds that tree once per build, adds it to MkDocs' files, and logs
+dangling links and failed demos as warnings (so ``--strict`` fails on them).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
+from generator.demos import Device, RunOptions
+from generator.errors import BuildError, UsageError
+from generator.render.pages import asset_files
+from generator.render.siteconfig import NAV, asset_urls, site_config
+
+log = get_plugin_logger("glossgraph")
+
+_NAV_PAGES = frozenset(page for item in NAV for page in item.values())
+# Set by the CLI for the builds it starts; `mkdocs serve` reloads the config on
+# every rebuild, so command-line overrides cannot live on a plugin instance.
+_OVERRIDES: dict[str, Any] = {}
+
+
+class GlossgraphConfig(base.Config):
+    """The plugin's options in mkdocs.yml (paths relative to mkdocs.yml)."""
+
+    entities = c.Type(str, default="entities")
+    demos = c.Type(str, default="demos")
+    device = c.Choice(("auto", "cpu", "cuda"), default="auto")
+    jobs = c.Optional(c.Type(int))
+    rerun = c.Type(bool, default=False)
+    strict = c.Type(bool, default=False)
+    cache_dir = c.Type(str, default=".glossgraph/cache")
+
+
+class ContentStop(PluginError):
+    """Raised when the concept graph has errors; carries them for the CLI."""
+
+    def __init__(self, blocked: ContentBlocked) -> None:
+        self.diagnostics = blocked.diagnostics
+        lines = "\n".join(str(d) for d in blocked.diagnostics)
+        super().__init__(f"{lines}\n{blocked}")
+
+
+class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):
+    """Add the glossary's pages, images, demo outputs and assets to a MkDocs build."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Apply CLI overrides, default the nav, and load our CSS/JS on every page."""
+        for name, value in _OVERRIDES.items():
+            self.config[name] = value
+        if not config.nav:
+            config.nav = list(NAV)
+        css, js = asset_urls(asset_files())
+        config.extra_css.extend(u for u in css if u not in config.extra_css)
+        config.extra_javascript.extend(js)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Build the docs tree and put its files in place of the entity sources."""
+        built = self._build(config)
+        _report(built, strict=self.config.strict)
+        if self._path(config, self.config.entities) == Path(config.docs_dir).resolve():
+            for source in [f for f in files if f.generated_by is None]:
+                files.remove(source)
+        for path, content in built.tree.files.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            level = InclusionLevel.UNDEFINED if path in _NAV_PAGES else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=level))
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        """Rebuild when a concept or a demo changes."""
+        for folder in (self.config.entities, self.config.demos):
+            path = self._path(config, folder)
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
+    def _build(self, config: MkDocsConfig) -> SiteBuild:
+        options = BuildOptions(
+            entities=self._path(config, self.config.entities),
+            demos=self._path(config, self.config.demos),
+            site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
+            run=RunOptions(
+                device=Device(self.config.device),
+                jobs=self.config.jobs,
+                rerun=self.config.rerun,
+                cache_dir=self._path(config, self.config.cache_dir),
+                progress=sys.stderr,
+            ),
+        )
+        try:
+            return build_docs(options)
+        except ContentBlocked as blocked:
+            raise ContentStop(blocked) from None
+
+    @staticmethod
+    def _path(config: MkDocsConfig, value: str) -> Path:
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        return (base_dir / value).resolve()
+
+
+def _report(built: SiteBuild, *, strict: bool) -> None:
+    for note in built.notes:
+        log.info(str(note))
+    for warning in built.warnings:
+        log.warning(str(warning))
+    if strict and built.warnings:
+        raise PluginError(f"{len(built.warnings)} warnings and the glossgraph option strict is on")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteCommand:
+    """What ``glossgraph build`` / ``serve`` asked for."""
+
+    config_file: Path | None
+    entities: Path | None = None
+    demos: Path | None = None
+    site_dir: Path | None = None
+    strict: bool = False
+    rerun: bool = False
+    jobs: int | None = None
+    device: str | None = None
+    dev_addr: str | None = None
+
+
+def build_site(command: SiteCommand) -> None:
+    """Run ``mkdocs build`` with our plugin; raise ContentBlocked or BuildError on failure."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    with _session(command) as config_file:
+        site_dir = str(command.site_dir.resolve()) if command.site_dir else None
+        try:
+            config = load_config(config_file, strict=command.strict or None, site_dir=site_dir)
+            build(config)
+        except ContentStop as stop:
+            raise ContentBlocked(stop.diagnostics) from None
+        except (Abort, PluginError, base.ConfigurationError) as error:
+            raise BuildError(str(error).strip() or type(error).__name__) from None
+
+
+def serve_site(command: SiteCommand) -> None:
+    """Run ``mkdocs serve`` with our plugin; rebuild when entities or demos change."""
+    from mkdocs.commands.serve import serve
+
+    with _session(command) as config_file:
+        try:
+            serve(config_file=config_file, dev_addr=command.dev_addr, strict=command.strict or None)
+        except ContentStop as stop:
+            raise ContentBlocked(stop.diagnostics) from None
+        except (Abort, PluginError, base.ConfigurationError) as error:
+            raise BuildError(str(error).strip() or type(error).__name__) from None
+
+
+@contextmanager
+def _session(command: SiteCommand) -> Iterator[str]:
+    overrides = {
+        "entities": _absolute(command.entities),
+        "demos": _absolute(command.demos),
+        "device": command.device,
+        "jobs": command.jobs,
+        "rerun": command.rerun or None,
+    }
+    _OVERRIDES.clear()
+    _OVERRIDES.update({k: v for k, v in overrides.items() if v is not None})
+    _show_mkdocs_log()
+    try:
+        if command.config_file is not None:
+            if not command.config_file.is_file():
+                raise UsageError(f"no such config file: {command.config_file}")
+            yield str(command.config_file)
+            return
+        with tempfile.TemporaryDirectory(prefix="glossgraph-") as folder:
+            yield str(_write_builtin_config(command, Path(folder)))
+    finally:
+        _OVERRIDES.clear()
+
+
+def _write_builtin_config(command: SiteCommand, folder: Path) -> Path:
+    entities = (command.entities or Path("entities")).resolve()
+    if not entities.is_dir():
+        raise UsageError(f"no entities folder at {entities} (use --entities DIR)")
+    config: dict[str, Any] = site_config("Glossary", str(entities), ())
+    del config["extra_css"], config["extra_javascript"]
+    config["site_dir"] = str((command.site_dir or Path("site")).resolve())
+    config["plugins"] = ["search", {"glossgraph": _plugin_paths(command, entities)}]
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def _plugin_paths(command: SiteCommand, entities: Path) -> Mapping[str, str]:
+    demos = (command.demos or Path("demos")).resolve()
+    cache = Path(".glossgraph/cache").resolve()
+    return {"entities": str(entities), "demos": str(demos), "cache_dir": str(cache)}
+
+
+def _absolute(path: Path | None) -> str | None:
+    return None if path is None else str(path.resolve())
+
+
+def _show_mkdocs_log() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_glossgraph", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._glossgraph = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)

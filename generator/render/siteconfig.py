@@ -1,0 +1,87 @@
+"""The MkDocs configuration our pages are written for, shared by the plugin and export-docs."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import UsageError
+from generator.model import SiteUrl
+from generator.render.docstree import DocsTree
+
+NAV: list[dict[str, str]] = [
+    {"Home": "index.md"},
+    {"A–Z": "a-z.md"},
+    {"Tags": "tags/index.md"},
+    {"Graph": "graph.md"},
+]
+
+MARKDOWN_EXTENSIONS: list[Any] = [
+    "abbr",
+    "admonition",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    {"toc": {"permalink": True}},
+    "pymdownx.details",
+    {"pymdownx.highlight": {"use_pygments": True}},
+    "pymdownx.inlinehilite",
+    "pymdownx.superfences",
+    {"pymdownx.tasklist": {"custom_checkbox": True}},
+]
+
+THEME: dict[str, Any] = {
+    "name": "material",
+    "font": False,
+    "features": ["navigation.tabs", "navigation.top", "search.highlight", "content.code.copy"],
+    "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+}
+
+EXPORT_MARKER = "# Written by glossgraph export-docs; builds with mkdocs or zensical, no plugin."
+
+
+def asset_urls(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Return the CSS and JS files among our assets, in load order."""
+    ours = sorted(p for p in paths if p.startswith("assets/glossgraph/"))
+    css = [p for p in ours if p.endswith(".css")]
+    css.sort(key=lambda p: (not p.endswith("/glossgraph.css"), p))
+    return css, [p for p in ours if p.endswith(".js")]
+
+
+def site_config(site_name: str, docs_dir: str, tree_paths: Iterable[str]) -> dict[str, Any]:
+    """Return a complete mkdocs.yml mapping for our pages, without any plugin but search."""
+    css, js = asset_urls(tree_paths)
+    return {
+        "site_name": site_name,
+        "docs_dir": docs_dir,
+        "use_directory_urls": False,
+        "theme": THEME,
+        "nav": NAV,
+        "plugins": ["search"],
+        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "extra_css": css,
+        "extra_javascript": js,
+    }
+
+
+def export_docs(tree: DocsTree, folder: Path, site_name: str) -> Path:
+    """Write the docs tree to ``folder/docs`` and a plugin-free ``folder/mkdocs.yml``."""
+    config_file = folder / "mkdocs.yml"
+    docs = folder / "docs"
+    if folder.exists() and any(folder.iterdir()):
+        previous = config_file.read_text("utf-8") if config_file.is_file() else ""
+        if not previous.startswith(EXPORT_MARKER):
+            raise UsageError(f"{folder} is not empty and was not written by export-docs")
+        shutil.rmtree(docs, ignore_errors=True)
+    tree.write(docs)
+    config = site_config(site_name, "docs", [SiteUrl(p) for p in tree.files])
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(f"{EXPORT_MARKER}\n{text}", "utf-8")
+    return config_file

@@ -1,0 +1,101 @@
+"""Link rewriting in concept bodies: wikilinks, headings, embeds, Markdown links, code."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from generator.links import parse_links
+from generator.model import ConceptGraph, Entity, EntityKey, SiteUrl, SourcePath
+from generator.render.markdown import rewrite_body, unresolved_links
+from generator.slugs import slugify
+
+PAGE = SiteUrl("concepts/here.md")
+
+
+def entity(key: str, body: str = "", title: str = "", aliases: tuple[str, ...] = ()) -> Entity:
+    return Entity(
+        key=EntityKey(key),
+        title=title or key.replace("-", " ").capitalize(),
+        summary="",
+        source=SourcePath(f"entities/{key}.md"),
+        body=body,
+        body_line=1,
+        aliases=aliases,
+        links=parse_links(body, 1),
+    )
+
+
+def graph_of(*entities: Entity) -> ConceptGraph:
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(e.key for e in entities)
+    names = {slugify(n): e.key for e in entities for n in (e.key, e.title, *e.aliases)}
+    images = {"plot.png": SourcePath("entities/img/plot.png")}
+    return ConceptGraph(g, {e.key: e for e in entities}, names, images, ())
+
+
+OTHERS = (
+    entity("attention", "# Attention\n\n## Scaled dot-product\n\n## Scaled dot-product\n"),
+    entity("gradient-descent", title="Gradient descent", aliases=("GD",)),
+)
+
+CASES = [
+    ("[[attention]]", "[attention](attention.md)"),
+    ("[[Attention|the mechanism]]", "[the mechanism](attention.md)"),
+    ("[[gd]]", "[gd](gradient-descent.md)"),
+    ("[[Gradient Descent]]", "[Gradient Descent](gradient-descent.md)"),
+    (
+        "[[attention#Scaled dot-product]]",
+        "[attention › Scaled dot-product](attention.md#scaled-dot-product)",
+    ),
+    ("[[attention#Not There|x]]", "[x](attention.md#not-there)"),
+    ("[[#Local heading]]", "[Local heading](#local-heading)"),
+    ("[text](attention.md#scaled-dot-product)", "[text](attention.md#scaled-dot-product)"),
+    ("[text](../notes/gradient-descent.md)", "[text](gradient-descent.md)"),
+    ("![[plot.png|300]]", '![plot](../images/plot.png){ width="300" }'),
+    ("![[img/plot.png]]", "![plot](../images/plot.png)"),
+    (
+        "[[nowhere]]",
+        '<span class="gg-dangling" title="no concept named “nowhere”">nowhere</span>',
+    ),
+    (
+        "[[nowhere|<b>x</b>]]",
+        '<span class="gg-dangling" title="no concept named “nowhere”">'
+        "&#60;b&#62;x&#60;/b&#62;</span>",
+    ),
+    (
+        "![[missing.png]]",
+        '<span class="gg-dangling" title="no image named “missing.png”">missing.png</span>',
+    ),
+    ("`[[attention]]`", "`[[attention]]`"),
+    ("```\n[[attention]]\n```", "```\n[[attention]]\n```"),
+    ("[external](https://example.org/a.md)", "[external](https://example.org/a.md)"),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), CASES)
+def test_rewrite_body(body: str, expected: str) -> None:
+    here = entity("here", body)
+    assert rewrite_body(here, graph_of(here, *OTHERS), PAGE).markdown == expected
+
+
+def test_rewrite_collects_images_and_dangling_links() -> None:
+    here = entity("here", "![[plot.png]] [[nowhere]]\n[[attention]] ![[gone.png]]")
+    body = rewrite_body(here, graph_of(here, *OTHERS), PAGE)
+    assert dict(body.images) == {"images/plot.png": "entities/img/plot.png"}
+    assert [(link.target, link.line, link.col) for link in body.dangling] == [
+        ("nowhere", 1, 15),
+        ("gone.png", 2, 15),
+    ]
+
+
+def test_unresolved_links_names_where_they_were_written() -> None:
+    here = entity("here", "ok [[attention]]\n  [[nowhere]] [x](missing.md)")
+    graph = graph_of(here, *OTHERS)
+    assert unresolved_links(graph) == {("entities/here.md", 2, 3), ("entities/here.md", 2, 15)}
+
+
+def test_repeated_heading_links_to_first_anchor() -> None:
+    here = entity("here", "[[attention#Scaled dot-product|a]]")
+    out = rewrite_body(here, graph_of(here, *OTHERS), PAGE).markdown
+    assert out == "[a](attention.md#scaled-dot-product)"

@@ -1,0 +1,57 @@
+"""TeX math to MathML: inline, display, literal dollars, code untouched, bad formulas marked."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from generator.links import parse_links
+from generator.model import ConceptGraph, Entity, EntityKey, SiteUrl, SourcePath
+from generator.render.markdown import rewrite_body
+from generator.render.mathml import render_math
+
+INLINE = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
+BLOCK = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$x$", f"{INLINE}<mrow><mi>x</mi></mrow></math>"),
+        ("$$x$$", f"{BLOCK}<mrow><mi>x</mi></mrow></math>"),
+        (r"costs \$5", "costs &#36;5"),
+        (r"\$x\$", "&#36;x&#36;"),
+        ("between $5 and $10", "between $5 and $10"),
+        ("$ x $", "$ x $"),
+        ("no math here", "no math here"),
+    ],
+)
+def test_render_math(text: str, expected: str) -> None:
+    assert render_math(text) == expected
+
+
+def test_markdown_characters_inside_formulas_are_entities() -> None:
+    out = render_math(r"$a_i * b_j$")
+    assert "_" not in out and "*" not in out
+    assert "<msub><mi>a</mi><mi>i</mi></msub>" in out
+
+
+def test_display_math_across_lines() -> None:
+    out = render_math("$$\n\\sum_i x_i\n$$")
+    assert out.startswith(BLOCK) and "&#x02211;" in out
+
+
+def test_unreadable_formula_is_marked_not_raised() -> None:
+    out = render_math(r"$\frac{1}{$")
+    assert out.startswith('<code class="gg-math-error"')
+    assert "&#92;frac" in out
+
+
+def test_math_in_code_is_left_alone() -> None:
+    body = "`$x$` and\n```\n$y$\n```\nbut $z$"
+    concept = Entity(
+        EntityKey("a"), "A", "", SourcePath("a.md"), body, 1, links=parse_links(body, 1)
+    )
+    graph = ConceptGraph(nx.MultiDiGraph(), {concept.key: concept}, {}, {}, ())
+    out = rewrite_body(concept, graph, SiteUrl("concepts/a.md")).markdown
+    assert out.startswith("`$x$` and\n```\n$y$\n```\nbut <math")
