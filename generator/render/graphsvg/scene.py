@@ -1,0 +1,288 @@
+"""The drawing shared by the graph pictures: relation styles, scene records, SVG writing.
+
+A layout produces a ``Scene`` (positioned nodes and edge paths); ``render``
+writes it as SVG text. Numbers are printed with one decimal and everything is
+emitted in the scene's order, so equal scenes give byte-identical text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import networkx as nx
+
+from generator.model import EntityKey, Relation
+
+Href = Callable[[EntityKey], str]
+
+
+@dataclass(frozen=True, slots=True)
+class KindStyle:
+    """How one relation kind is drawn: colour, dash pattern (in stroke widths), arrowhead."""
+
+    colour: str
+    dash: tuple[float, ...]
+    directed: bool
+
+
+KIND_STYLES: Mapping[Relation, KindStyle] = MappingProxyType(
+    {
+        Relation.BROADER: KindStyle("#5c6bc0", (), True),
+        Relation.REQUIRES: KindStyle("#e8710a", (5.0, 2.5), True),
+        Relation.RELATED: KindStyle("#00897b", (1.0, 2.0), False),
+        Relation.MENTIONS: KindStyle("#8d8d8d", (7.0, 2.5, 1.5, 2.5), True),
+    }
+)
+
+# Strongest first: the cap and the choice of the one edge drawn per pair follow it.
+LINK_RANKS: Mapping[tuple[bool, Relation], int] = MappingProxyType(
+    {
+        (True, Relation.BROADER): 0,  # parent
+        (False, Relation.BROADER): 1,  # child
+        (True, Relation.REQUIRES): 2,  # prerequisite
+        (False, Relation.REQUIRES): 3,  # builds on this one
+        (True, Relation.RELATED): 4,
+        (False, Relation.RELATED): 4,
+        (True, Relation.MENTIONS): 5,
+        (False, Relation.MENTIONS): 6,  # backlink
+    }
+)
+NODE_FILLS = ("#5c6bc0", "#e8710a", "#00897b", "#c2185b", "#7cb342", "#8e24aa", "#0288d1")
+_XML_BAD = {c: None for c in range(32) if c not in (9, 10, 13)}
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A placed node: circle, optional label and where the label sits."""
+
+    key: EntityKey
+    x: float
+    y: float
+    r: float
+    fill: str
+    label: str | None = None
+    lx: float = 0.0
+    ly: float = 0.0
+    anchor: str = "middle"
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A drawn relation between two nodes, given by their indices in the scene."""
+
+    kind: Relation
+    source: int
+    target: int
+    d: str
+    far: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """Everything ``render`` needs to write one picture."""
+
+    css: str
+    ident: str
+    title: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    box: tuple[float, float, float, float]
+    font: float
+    stroke: float
+    edge_titles: bool
+    cross_opacity: float = 1.0
+
+
+def num(value: float) -> str:
+    """Format a coordinate with one decimal, without ``-0`` or a trailing ``.0``."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text
+
+
+def esc(text: str) -> str:
+    """Escape text for XML content and quoted attributes, dropping characters XML forbids."""
+    clean = text.translate(_XML_BAD)
+    return (
+        clean.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+
+
+def truncate(text: str, limit: int) -> str:
+    """Shorten ``text`` to ``limit`` characters, ending with an ellipsis when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def text_width(text: str, font: float) -> float:
+    return len(text) * font * 0.58
+
+
+def title_of(G: nx.MultiDiGraph, key: EntityKey) -> str:
+    return str(G.nodes[key].get("title") or key)
+
+
+def tags_of(G: nx.MultiDiGraph, key: EntityKey) -> list[str]:
+    return sorted({"-".join(str(t).split()) for t in G.nodes[key].get("tags") or ()})
+
+
+def links_between(
+    G: nx.MultiDiGraph, u: EntityKey, v: EntityKey
+) -> list[tuple[int, Relation, bool]]:
+    """Return (rank, kind, outgoing) for every edge between ``u`` and ``v``, strongest first."""
+    found = []
+    for outgoing, (a, b) in ((True, (u, v)), (False, (v, u))):
+        for kind in G.get_edge_data(a, b, default={}):
+            relation = Relation(kind)
+            found.append((LINK_RANKS[(outgoing, relation)], relation, outgoing))
+    return sorted(found)
+
+
+def neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[EntityKey]:
+    return sorted((set(G.successors(key)) | set(G.predecessors(key))) - {key})
+
+
+def trimmed_line(a: Node, b: Node) -> str:
+    """Return a straight path from circle ``a`` to circle ``b``, stopping at both rims."""
+    dx, dy = b.x - a.x, b.y - a.y
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    x1, y1 = a.x + ux * a.r, a.y + uy * a.r
+    x2, y2 = b.x - ux * (b.r + 1), b.y - uy * (b.r + 1)
+    return f"M{num(x1)} {num(y1)}L{num(x2)} {num(y2)}"
+
+
+def bounds(nodes: Iterable[Node], font: float, margin: float) -> tuple[float, float, float, float]:
+    """Return the viewBox holding every node, label and the legend row above them."""
+    xs, ys = [0.0], [0.0]
+    for n in nodes:
+        xs += [n.x - n.r, n.x + n.r]
+        ys += [n.y - n.r, n.y + n.r]
+        if n.label is not None:
+            width = text_width(n.label, font)
+            left = {"start": n.lx, "end": n.lx - width}.get(n.anchor, n.lx - width / 2)
+            xs += [left, left + width]
+            ys += [n.ly - font, n.ly + font * 0.3]
+    x0, y0 = min(xs) - margin, min(ys) - margin - font * 2.2
+    width = max(max(xs) + margin - x0, _legend_width(font) + 2 * margin)
+    return x0, y0, width, max(ys) + margin - y0
+
+
+def _legend_width(font: float) -> float:
+    return font * 8.6 * len(KIND_STYLES)
+
+
+def _dash(style: KindStyle, stroke: float) -> str:
+    return " ".join(num(d * stroke) for d in style.dash)
+
+
+def _render_defs(scene: Scene) -> list[str]:
+    """Return one arrowhead marker per directed kind, coloured like its edges."""
+    lines = ["<defs>"]
+    for kind, style in KIND_STYLES.items():
+        if style.directed:
+            lines.append(
+                f'<marker id="{esc(scene.ident)}-{kind}" class="gg-k-{kind}" viewBox="0 0 10 10" '
+                f'refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto">'
+                f'<path d="M0 0L10 5L0 10z" fill="{style.colour}" stroke="none"/></marker>'
+            )
+    lines.append("</defs>")
+    return lines
+
+
+def _edge_group(scene: Scene, kind: Relation, *, legend: bool = False) -> str:
+    style = KIND_STYLES[kind]
+    attrs = f'class="gg-edges gg-k-{kind}" stroke="{style.colour}"'
+    if kind is not Relation.BROADER and scene.cross_opacity < 1 and not legend:
+        attrs += f' opacity="{scene.cross_opacity}"'
+    if style.dash:
+        attrs += f' stroke-dasharray="{_dash(style, scene.stroke)}"'
+    if style.directed:
+        attrs += f' marker-end="url(#{esc(scene.ident)}-{kind})"'
+    if kind is Relation.RELATED:
+        attrs += ' stroke-linecap="round"'
+    return f"<g {attrs}>"
+
+
+def _render_legend(scene: Scene) -> list[str]:
+    """Return a row naming each relation kind next to a sample of its line."""
+    x0, y0, _, _ = scene.box
+    font = scene.font
+    y = y0 + font * 1.3
+    lines = [f'<g class="gg-legend" fill="none" stroke-width="{num(scene.stroke)}">']
+    for i, kind in enumerate(KIND_STYLES):
+        x = x0 + font + i * font * 8.6
+        lines.append(_edge_group(scene, kind, legend=True))
+        lines.append(f'<path d="M{num(x)} {num(y)}H{num(x + font * 2.4)}"/></g>')
+        lines.append(
+            f'<text x="{num(x + font * 2.9)}" y="{num(y + font * 0.35)}" fill="currentColor" '
+            f'stroke="none">{kind}</text>'
+        )
+    lines.append("</g>")
+    return lines
+
+
+def _render_edges(G: nx.MultiDiGraph, scene: Scene) -> list[str]:
+    lines = [f'<g class="gg-links" fill="none" stroke-width="{num(scene.stroke)}">']
+    for kind in KIND_STYLES:
+        mine = [e for e in scene.edges if e.kind is kind]
+        if not mine:
+            continue
+        lines.append(_edge_group(scene, kind))
+        for e in mine:
+            far = ' class="gg-far"' if e.far else ""
+            head = f'<path{far} d="{e.d}" data-e="{e.source} {e.target}"'
+            if scene.edge_titles:
+                a, b = (title_of(G, scene.nodes[i].key) for i in (e.source, e.target))
+                lines.append(f"{head}><title>{esc(a)} {kind} {esc(b)}</title></path>")
+            else:
+                lines.append(head + "/>")
+        lines.append("</g>")
+    lines.append("</g>")
+    return lines
+
+
+def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, font: float) -> str:
+    url = esc(href(n.key))
+    css = "gg-node" + (f" {n.css}" if n.css else "")
+    parts = [
+        f'<a class="{css}" href="{url}" xlink:href="{url}" data-key="{esc(n.key)}" '
+        f'data-tags="{esc(" ".join(tags_of(G, n.key)))}">',
+        f"<title>{esc(title_of(G, n.key))}</title>",
+        f'<circle cx="{num(n.x)}" cy="{num(n.y)}" r="{num(n.r)}" fill="{n.fill}"/>',
+    ]
+    if n.label is not None:
+        bold = ' font-weight="bold"' if n.css == "gg-centre" else ""
+        parts.append(
+            f'<text x="{num(n.lx)}" y="{num(n.ly)}" text-anchor="{n.anchor}" '
+            f'stroke-width="{num(font * 0.28)}"{bold}>{esc(n.label)}</text>'
+        )
+    return "".join(parts) + "</a>"
+
+
+def render(G: nx.MultiDiGraph, scene: Scene, href: Href) -> str:
+    """Write the scene as standalone SVG text: one element per line, no blank lines."""
+    x0, y0, w, h = scene.box
+    lines = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'class="gg-graph {scene.css}" viewBox="{num(x0)} {num(y0)} {num(w)} {num(h)}" '
+        f'font-family="sans-serif" font-size="{num(scene.font)}" role="group" '
+        f'aria-label="{esc(scene.title)}">',
+        f"<title>{esc(scene.title)}</title>",
+        *_render_defs(scene),
+        *_render_legend(scene),
+        *_render_edges(G, scene),
+        f'<g class="gg-nodes" fill="#212121" stroke="#fff" stroke-width="{num(scene.stroke)}" '
+        'stroke-linejoin="round" paint-order="stroke">',
+        *(_render_node(G, n, href, scene.font) for n in scene.nodes),
+        "</g>",
+        "</svg>",
+    ]
+    return "\n".join(lines)
