@@ -139,7 +139,7 @@ def _render_header(graph: ConceptGraph, entity: Entity, near: Neighbours) -> str
             f"[{escape_inline(tag)}]({relative_url(page, tag_path(tag))})" for tag in entity.tags
         )
         lines += ["", chips, "{: .gg-tags }"]
-    if entity.summary:
+    if entity.summary and entity.summary_given:  # else the body's first paragraph is the summary
         lines += ["", escape_inline(entity.summary), "{: .gg-lead }"]
     return "\n".join(lines)
 
