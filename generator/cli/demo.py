@@ -1,11 +1,160 @@
-"""Sub-commands registered by this module (to be written)."""
+"""``glossgraph demo list|run``, ``cache clean`` and ``freeze``.
+
+The demo engine (and with it nbclient, jupytext) is imported inside each
+command function, so other commands start fast.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.errors import UsageError
+
+if TYPE_CHECKING:
+    from generator.demos.model import RunOptions
+
+_DEFAULT_CACHE = Path(".glossgraph") / "cache"
 
 
 def register(commands: Any) -> None:
-    """Add this module's sub-commands to the glossgraph parser."""
-    del commands
+    """Add ``demo``, ``cache`` and ``freeze`` to the glossgraph parser."""
+    demo = commands.add_parser("demo", help="list or run the demos")
+    demo_commands = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
+    listing = demo_commands.add_parser("list", help="each demo and its state")
+    _add_common(listing, runs=False)
+    listing.set_defaults(func=_list)
+    run = demo_commands.add_parser("run", help="run one demo and print its outputs")
+    run.add_argument("id", metavar="ID", help="demo id (file stem in the demos folder)")
+    _add_common(run, runs=True)
+    run.set_defaults(func=_run)
+
+    cache = commands.add_parser("cache", help="manage the demo cache")
+    cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    clean = cache_commands.add_parser("clean", help="delete every cached demo result")
+    _add_common(clean, runs=False)
+    clean.set_defaults(func=_clean)
+
+    freeze = commands.add_parser(
+        "freeze", help="copy executed demo notebooks to demos/_outputs/ (committed)"
+    )
+    freeze.add_argument("ids", nargs="*", metavar="ID", help="demo ids to freeze")
+    freeze.add_argument("--all", action="store_true", help="freeze every demo")
+    _add_common(freeze, runs=True)
+    freeze.set_defaults(func=_freeze)
+
+
+def _add_common(parser: argparse.ArgumentParser, runs: bool) -> None:
+    from generator.cli import add_folder_options
+
+    add_folder_options(parser)
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=_DEFAULT_CACHE,
+        metavar="DIR",
+        help="where executed demos are cached (default: .glossgraph/cache)",
+    )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="auto: what the kernel sees; cpu: hide GPUs; cuda: require a GPU",
+    )
+    if not runs:
+        return
+    parser.add_argument("--jobs", type=_positive_int, metavar="N", help="parallel kernels")
+    parser.add_argument(
+        "--timeout", type=_positive_float, metavar="S", help="seconds per demo (default 120)"
+    )
+    parser.add_argument("--rerun", action="store_true", help="ignore the cache and run again")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer but received: {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number but received: {text!r}")
+    return value
+
+
+def _options(args: argparse.Namespace) -> RunOptions:
+    from generator.demos.model import Device, RunOptions
+
+    if not args.demos.is_dir():
+        raise UsageError(f"demos folder '{args.demos}' does not exist")
+    return RunOptions(
+        device=Device(args.device),
+        jobs=getattr(args, "jobs", None),
+        timeout=getattr(args, "timeout", None),
+        rerun=getattr(args, "rerun", False),
+        cache_dir=args.cache_dir,
+        progress=sys.stderr,
+    )
+
+
+def _list(args: argparse.Namespace) -> int:
+    from generator.demos.states import demo_states
+
+    states = demo_states(args.demos, _options(args))
+    width = max((len(demo_id) for demo_id in states), default=0)
+    for demo_id, state in states.items():
+        print(f"{demo_id:<{width}}  {state}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from generator.demos import run_demos
+    from generator.demos.render import record_text, render_text
+    from generator.model import DemoId
+
+    options = _options(args)
+    demo_id = DemoId(args.id)
+    if not (args.demos / f"{demo_id}.py").is_file():
+        raise UsageError(f"no demo '{demo_id}' in {args.demos}")
+    result = run_demos([demo_id], args.demos, options).results[demo_id]
+    for line in render_text(result):
+        print(line)
+    status = "ok" if result.ok else f"failed: {result.status}"
+    print(f"{status} · {record_text(result.record)}")
+    return 0 if result.ok else 1
+
+
+def _freeze(args: argparse.Namespace) -> int:
+    from generator.demos.runner import summary_lines
+    from generator.demos.spec import demo_files
+    from generator.demos.states import freeze_demos
+    from generator.model import DemoId
+
+    options = _options(args)
+    if args.all:
+        ids = [DemoId(path.stem) for path in demo_files(args.demos)]
+    elif args.ids:
+        ids = [DemoId(name) for name in args.ids]
+    else:
+        raise UsageError("name the demos to freeze, or pass --all")
+    missing = [i for i in ids if not (args.demos / f"{i}.py").is_file()]
+    if missing:
+        raise UsageError(f"no demo {', '.join(repr(i) for i in missing)} in {args.demos}")
+    run, written = freeze_demos(ids, args.demos, options)
+    for path in written:
+        print(f"froze {path}")
+    for line in summary_lines(run):
+        print(line, file=sys.stderr)
+    return 1 if run.failed else 0
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from generator.demos.cache import clean
+
+    removed = clean(args.cache_dir)
+    print(f"removed {removed} cached demo results from {args.cache_dir}")
+    return 0

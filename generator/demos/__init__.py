@@ -16,6 +16,7 @@ from generator.demos.model import (
     RunOptions,
     RunRecord,
 )
+from generator.demos.render import RenderedDemo, render_demo
 from generator.demos.runner import run_demos, summary_lines
 
 __all__ = [
@@ -24,9 +25,11 @@ __all__ = [
     "DemoStatus",
     "Device",
     "Obtained",
+    "RenderedDemo",
     "RunOptions",
     "RunRecord",
     "check_demos",
+    "render_demo",
     "run_demos",
     "summary_lines",
 ]

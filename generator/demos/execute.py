@@ -110,9 +110,9 @@ class _Session:
         started = time.monotonic()
         probe: dict[str, Any] = {}
         try:
-            async with client.async_setup_kernel(env=self.env, cwd=str(self.work)):
+            async with client.async_setup_kernel(env=self.env, cwd=str(self.work), cleanup_kc=True):
                 status, error = await self._run_cells(client, started + self.timeout)
-                if status is DemoStatus.OK:
+                if status in (DemoStatus.OK, DemoStatus.ERROR):
                     probe = await _probe(client)
                 elif status in (DemoStatus.TIMEOUT, DemoStatus.OUTPUT_LIMIT):
                     await _stop_kernel(client, interrupt=status is DemoStatus.TIMEOUT)

@@ -57,12 +57,13 @@ class _Context:
 
 def run_demos(demo_ids: Iterable[DemoId], demos_dir: Path, options: RunOptions) -> DemoRun:
     """Return a result for every demo: frozen, cached or freshly executed."""
-    return _run(demo_ids, demos_dir, options, use_frozen=True)
+    return run_with(demo_ids, demos_dir, options, use_frozen=True)
 
 
-def _run(
+def run_with(
     demo_ids: Iterable[DemoId], demos_dir: Path, options: RunOptions, use_frozen: bool
 ) -> DemoRun:
+    """Run the demos; ``use_frozen=False`` ignores frozen outputs (for ``freeze`` itself)."""
     ids = list(dict.fromkeys(demo_ids))
     ctx = _context(demos_dir, options)
     progress = Progress(options.progress, len(ids))

@@ -1,0 +1,216 @@
+"""Turn a DemoResult into Markdown for a concept page (plus image files), or plain text.
+
+Markdown cells become prose (headings moved below the demo's own heading),
+code cells become fenced Python followed by their outputs. Text from outputs
+goes into fenced blocks or is HTML-escaped; only ``text/html`` outputs are
+passed on as HTML, inside ``<div class="gg-demo-html">``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from generator.demos.execute import strip_ansi
+from generator.demos.model import DemoResult, RunRecord
+
+MAX_LINES = 200
+MAX_CHARS = 20_000
+_HEADING = re.compile(r"^(#{1,6})(\s)", re.MULTILINE)
+_FENCE_LINE = re.compile(r"^\s*(```|~~~)")
+
+
+def _no_files() -> Mapping[str, bytes]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDemo:
+    """A demo as Markdown, and the files it refers to, keyed by docs-tree path."""
+
+    markdown: str
+    files: Mapping[str, bytes] = field(default_factory=_no_files)
+
+
+def render_demo(result: DemoResult, page_dir: str) -> RenderedDemo:
+    """Return the demo's section for a page in ``page_dir`` (e.g. ``concepts``)."""
+    files: dict[str, bytes] = {}
+    blocks = [f"### {result.id}"]
+    errors_shown = False
+    for index, cell in enumerate(result.notebook.get("cells", [])):
+        if cell.get("cell_type") == "markdown":
+            blocks.append(_demote_headings(_source(cell)))
+        elif cell.get("cell_type") == "code" and _source(cell).strip():
+            blocks.append(_fence(_source(cell), "python"))
+            if not result.ok and cell.get("execution_count") is None and not cell.get("outputs"):
+                blocks.append(_label("gg-demo-note", "not run: an earlier cell failed"))
+            for output_index, output in enumerate(cell.get("outputs", []), start=1):
+                errors_shown |= output.get("output_type") == "error"
+                name = f"demos/{result.id}/{index}-{output_index}"
+                blocks.extend(_render_output(output, name, page_dir, files))
+    if not result.ok and result.error and not errors_shown:
+        blocks.append(_label("gg-demo-error", f"failed: {result.status}"))
+        blocks.extend(_text_block(strip_ansi(result.error)))
+    blocks.append(_run_line(result))
+    return RenderedDemo("\n\n".join(b for b in blocks if b.strip()) + "\n", MappingProxyType(files))
+
+
+def record_text(record: RunRecord) -> str:
+    """Return ``Ran on CPU · torch 2.13.0 · 2.1 s · 2026-11-23T01:57:00+00:00 · cached``."""
+    parts = [f"Ran on {record.device}"]
+    if record.torch_version:
+        parts.append(f"torch {record.torch_version}")
+    parts.append(f"{record.seconds:.1f} s")
+    if record.peak_gpu_memory is not None:
+        parts.append(f"peak GPU memory {record.peak_gpu_memory / 2**20:.1f} MiB")
+    parts += [record.finished_at, str(record.obtained)]
+    return " · ".join(parts)
+
+
+def badge_html(result: DemoResult) -> str:
+    """Return the status badge: ``ok`` or ``failed: timeout`` with our CSS classes."""
+    if result.ok:
+        return '<span class="gg-badge gg-badge-ok">ok</span>'
+    return (
+        f'<span class="gg-badge gg-badge-failed">failed: {html.escape(str(result.status))}</span>'
+    )
+
+
+def _run_line(result: DemoResult) -> str:
+    record = html.escape(record_text(result.record))
+    return f'<p class="gg-demo-record">{badge_html(result)} {record}</p>'
+
+
+def _render_output(
+    output: Mapping[str, Any], name: str, page_dir: str, files: dict[str, bytes]
+) -> list[str]:
+    kind = output.get("output_type")
+    if kind == "stream":
+        text = _joined(output.get("text", ""))
+        if output.get("name") == "stderr":
+            return [_label("gg-demo-stderr", "stderr"), *_text_block(text)]
+        return _text_block(text)
+    if kind == "error":
+        title = f"error: {output.get('ename', '')}: {output.get('evalue', '')}"
+        traceback = strip_ansi("\n".join(output.get("traceback", [])))
+        return [_label("gg-demo-error", title), *_text_block(traceback)]
+    if kind in ("execute_result", "display_data"):
+        return _render_data(output.get("data", {}), name, page_dir, files)
+    return []
+
+
+def _render_data(
+    data: Mapping[str, Any], name: str, page_dir: str, files: dict[str, bytes]
+) -> list[str]:
+    if "image/png" in data:
+        try:
+            content = base64.b64decode(_joined(data["image/png"]))
+        except (binascii.Error, ValueError):
+            return [_label("gg-demo-error", "an image output could not be decoded")]
+        return [_image(f"{name}.png", content, page_dir, files)]
+    if "image/svg+xml" in data:
+        content = _joined(data["image/svg+xml"]).encode("utf-8")
+        return [_image(f"{name}.svg", content, page_dir, files)]
+    markup = _joined(data.get("text/html", ""))
+    if markup and "<script" not in markup.lower():
+        body = "\n".join(line for line in markup.splitlines() if line.strip())
+        return [f'<div class="gg-demo-html">\n{body}\n</div>']
+    if "text/plain" in data:
+        return _text_block(_joined(data["text/plain"]))
+    return []
+
+
+def _image(path: str, content: bytes, page_dir: str, files: dict[str, bytes]) -> str:
+    files[path] = content
+    href = posixpath.relpath(path, page_dir or ".")
+    return f"![output {posixpath.basename(path)}]({href})"
+
+
+def _text_block(text: str) -> list[str]:
+    shown, cut = _cut(strip_ansi(text))
+    blocks = [_fence(shown, "text")]
+    if cut:
+        blocks.append(_label("gg-demo-note", f"output cut: {cut} more lines"))
+    return blocks
+
+
+def _cut(text: str) -> tuple[str, int]:
+    """Return at most MAX_LINES lines / MAX_CHARS characters and how many lines were left out."""
+    lines = text.rstrip("\n").splitlines()
+    kept: list[str] = []
+    size = 0
+    for line in lines[:MAX_LINES]:
+        size += len(line) + 1
+        if size > MAX_CHARS:
+            break
+        kept.append(line)
+    return "\n".join(kept), len(lines) - len(kept)
+
+
+def _fence(text: str, language: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{language}\n{text.rstrip()}\n{ticks}"
+
+
+def _label(css: str, text: str) -> str:
+    return f'<div class="gg-demo-label {css}">{html.escape(text)}</div>'
+
+
+def _demote_headings(text: str) -> str:
+    """Move Markdown headings three levels down (outside fences) so they sit under ``###``."""
+    out: list[str] = []
+    in_fence = False
+    for line in text.splitlines():
+        if _FENCE_LINE.match(line):
+            in_fence = not in_fence
+        elif not in_fence:
+            line = _HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + 3) + m.group(2), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    return _joined(cell.get("source", ""))
+
+
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def render_text(result: DemoResult) -> Iterator[str]:
+    """Yield the demo's code and outputs as plain terminal text (``demo run``)."""
+    for cell in result.notebook.get("cells", []):
+        if cell.get("cell_type") != "code" or not _source(cell).strip():
+            continue
+        yield f"In [{cell.get('execution_count') or ' '}]:"
+        yield _source(cell).rstrip()
+        for output in cell.get("outputs", []):
+            yield from _output_text(output)
+        yield ""
+    if not result.ok and result.error:
+        yield f"failed: {result.status}"
+        yield strip_ansi(result.error)
+
+
+def _output_text(output: Mapping[str, Any]) -> Iterator[str]:
+    kind = output.get("output_type")
+    if kind == "stream":
+        prefix = "[stderr] " if output.get("name") == "stderr" else ""
+        yield prefix + _cut(_joined(output.get("text", "")))[0]
+    elif kind == "error":
+        yield strip_ansi("\n".join(output.get("traceback", [])))
+    elif kind in ("execute_result", "display_data"):
+        data = output.get("data", {})
+        images = [mime for mime in data if mime.startswith("image/")]
+        if images:
+            yield f"[{images[0]} output]"
+        elif "text/plain" in data:
+            yield _cut(_joined(data["text/plain"]))[0]

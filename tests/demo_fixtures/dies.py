@@ -1,0 +1,4 @@
+# %%
+import os
+
+os._exit(1)

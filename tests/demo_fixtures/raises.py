@@ -1,0 +1,8 @@
+# %%
+print("before the error")
+
+# %%
+raise ValueError("boom")
+
+# %%
+print("never printed")
