@@ -17,9 +17,10 @@ from generator.model import Link, LinkStyle
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.MULTILINE)
 _BACKTICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_WIKI = re.compile(r"(!?)\[\[((?:[^\[\]\n]|\](?!\]))+)\]\]")
-_MARKDOWN = re.compile(
-    r"(?<![!\\\]])\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+_WIKI_PATTERN = r"\[\[([^\[\]\n]*(?:\][^\[\]\n]+)*)\]\]"
+_WIKI = re.compile(_WIKI_PATTERN)
+_LINK = re.compile(
+    _WIKI_PATTERN + r"|\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]"
     r"\(\s*(<[^<>\n]+>|[^\s()<>]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -39,6 +40,8 @@ def _rest_of_line(body: str, pos: int) -> str:
 def _fenced_ranges(body: str) -> list[Range]:
     """Return the ranges of fenced code blocks (an unclosed fence runs to the end)."""
     ranges: list[Range] = []
+    if "```" not in body and "~~~" not in body:
+        return ranges
     opener: re.Match[str] | None = None
     for match in _FENCE.finditer(body):
         fence = match.group(1)
@@ -98,9 +101,8 @@ def _inline_ranges(body: str, start: int, end: int, comments: bool) -> list[Rang
 
 def _find_closing_run(body: str, pos: int, end: int, size: int) -> int:
     """Return the end of the backtick run of exactly ``size`` closing a code span, or -1."""
-    for run in _BACKTICKS.finditer(body, pos, end):
-        if _BLANK_LINE.search(body, pos, run.start()):
-            return -1
+    blank = _BLANK_LINE.search(body, pos, end)
+    for run in _BACKTICKS.finditer(body, pos, blank.start() if blank else end):
         if len(run.group()) == size:
             return run.end()
     return -1
@@ -116,10 +118,12 @@ def protected_ranges(body: str, *, comments: bool = False) -> list[Range]:
     return ranges
 
 
-def _wiki_link(match: re.Match[str]) -> tuple[str, str | None, str | None, int | None] | None:
-    """Return target, heading, label and width of a ``[[...]]`` match, or None if plain text."""
-    inner = match.group(2).replace("\\|", "|")
-    reference, bar, label_text = inner.partition("|")
+def _wiki_link(inner: str, embed: bool) -> tuple[str, str | None, str | None, int | None] | None:
+    """Return target, heading, label and width of a ``[[inner]]``, or None if plain text."""
+    if not ("|" in inner or "#" in inner):
+        target = inner.strip()
+        return (target, None, None, None) if target else None
+    reference, bar, label_text = inner.replace("\\|", "|").partition("|")
     target, hash_, heading_text = reference.partition("#")
     target = target.strip()
     heading = heading_text.strip() or None if hash_ else None
@@ -127,7 +131,7 @@ def _wiki_link(match: re.Match[str]) -> tuple[str, str | None, str | None, int |
         return None
     label: str | None = label_text.strip() if bar else None
     width: int | None = None
-    if match.group(1) and label is not None and (size := _SIZE.fullmatch(label)):
+    if embed and label is not None and (size := _SIZE.fullmatch(label)):
         width, label = int(size.group(1)), None
     return target, heading, label or None, width
 
@@ -149,44 +153,44 @@ class _Locator:
     """Turn offsets in a body into 1-based line and column in the source file."""
 
     def __init__(self, text: str, first_line: int) -> None:
-        self._starts = [0]
-        self._starts.extend(m.end() for m in re.finditer("\n", text))
+        self._text = text
+        self._offset = 0
+        self._line = first_line
+        self._line_start = 0
         self._first_line = first_line
 
     def __call__(self, offset: int) -> tuple[int, int]:
-        index = bisect_right(self._starts, offset) - 1
-        return self._first_line + index, offset - self._starts[index] + 1
+        if offset < self._offset:
+            self._offset, self._line, self._line_start = 0, self._first_line, 0
+        text = self._text
+        self._line += text.count("\n", self._offset, offset)
+        self._line_start = text.rfind("\n", 0, offset) + 1
+        self._offset = offset
+        return self._line, offset - self._line_start + 1
 
 
 def _scan(body: str, body_line: int, protected: list[Range]) -> list[Link]:
-    """Return the links in the parts of ``body`` outside ``protected``."""
+    """Return the links in the parts of ``body`` outside ``protected``, in order."""
     locate = _Locator(body, body_line)
     links: list[Link] = []
     for start, end in _gaps(len(body), protected):
-        taken: list[Range] = []
-        for match in _WIKI.finditer(body, start, end):
-            if match.start() > 0 and body[match.start() - 1] == "\\":
+        for match in _LINK.finditer(body, start, end):
+            before = body[match.start() - 1] if match.start() > start else ""
+            inner = match.group(1)
+            if inner is not None:
+                embed = before == "!"
+                parts = None if before == "\\" else _wiki_link(inner, embed)
+                if parts is not None:
+                    span = (match.start() - embed, match.end())
+                    links.append(Link(*parts[:3], embed, parts[3], span, *locate(span[0])))
                 continue
-            parts = _wiki_link(match)
-            if parts is None:
-                continue
-            target, heading, label, width = parts
-            line, col = locate(match.start())
-            embed = bool(match.group(1))
-            links.append(Link(target, heading, label, embed, width, match.span(), line, col))
-            taken.append(match.span())
-        for match in _MARKDOWN.finditer(body, start, end):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            found = _markdown_target(match.group(2))
-            if found is None:
-                continue
-            line, col = locate(match.start())
-            label = match.group(1).strip() or None
-            links.append(
-                Link(*found, label, False, None, match.span(), line, col, LinkStyle.MARKDOWN)
-            )
-    links.sort(key=lambda link: link.span)
+            found = None if before and before in "!\\]" else _markdown_target(match.group(3))
+            if found is not None:
+                label = match.group(2).strip() or None
+                position = locate(match.start())
+                links.append(
+                    Link(*found, label, False, None, match.span(), *position, LinkStyle.MARKDOWN)
+                )
     return links
 
 
@@ -260,7 +264,7 @@ def _heading_text(raw: str) -> tuple[str, str | None]:
     explicit = _ATTR_ID.search(raw)
     if explicit:
         raw = raw[: explicit.start()]
-    text = _WIKI.sub(lambda m: (m.group(2).partition("|")[2] or m.group(2)).strip(), raw)
+    text = _WIKI.sub(lambda m: (m.group(1).partition("|")[2] or m.group(1)).strip(), raw)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"[*_`~=]+", "", text).strip()
     return text, explicit.group(1) if explicit else None

@@ -31,6 +31,9 @@ def slugify(text: str) -> str:
     >>> slugify("Café Ørsted")
     'cafe-orsted'
     """
+    lowered = text.lower()
+    if _KEY.fullmatch(lowered):
+        return lowered
     folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub("-", ascii_text).strip("-")

@@ -1,0 +1,312 @@
+"""One concept file -> an ``Entity`` and the diagnostics found while reading it.
+
+Front matter is composed into YAML nodes (which carry line and column) and the
+known fields are read from the nodes directly, so every value has a position
+at no extra cost; only unknown fields are constructed into Python values.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from generator.errors import UsageError
+from generator.links import strip_comments
+from generator.model import Diagnostic, Entity, EntityKey, Ref, Severity, SourcePath
+from generator.slugs import is_valid_key, slugify
+from generator.summary import first_paragraph
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_WIKILINK_VALUE = re.compile(r"\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
+_NULL = "tag:yaml.org,2002:null"
+_REF_FIELDS = ("children", "related", "requires", "demos")
+_TEXT_LIST_FIELDS = ("aliases", "tags")
+_TEXT_FIELDS = ("entity_key", "title", "summary")
+_KNOWN = frozenset((*_REF_FIELDS, *_TEXT_LIST_FIELDS, *_TEXT_FIELDS, "parent"))
+
+
+def display_path(path: Path) -> SourcePath:
+    """Return ``path`` as shown to the user: relative to the working directory when inside it."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd + os.sep):
+        absolute = absolute[len(cwd) + 1 :]
+    return SourcePath(absolute.replace(os.sep, "/"))
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Collects diagnostics for one file while its front matter is read."""
+
+    source: SourcePath
+    first_line: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, node: yaml.Node) -> tuple[int, int]:
+        mark = node.start_mark
+        return self.first_line + mark.line, mark.column + 1
+
+    def report(
+        self, line: int, col: int, message: str, code: str, severity: Severity = Severity.ERROR
+    ) -> None:
+        self.diagnostics.append(Diagnostic(self.source, line, col, severity, message, code))
+
+    def wrong_type(self, node: yaml.Node, what: str, expected: str) -> None:
+        found = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+        self.report(*self.where(node), f"{what} must be {expected}, not {found}", "wrong-type")
+
+    def text(self, node: yaml.Node, name: str) -> str | None:
+        if isinstance(node, yaml.ScalarNode):
+            return None if node.tag == _NULL else str(node.value)
+        self.wrong_type(node, f"'{name}'", "text")
+        return None
+
+    def ref(self, node: yaml.Node, what: str) -> Ref | None:
+        inner = _bare_wikilink(node)
+        if inner is not None:
+            node = inner
+        if not isinstance(node, yaml.ScalarNode):
+            self.wrong_type(node, what, "a concept name")
+            return None
+        if node.tag == _NULL or not str(node.value).strip():
+            return None
+        value = str(node.value).strip()
+        linked = _WIKILINK_VALUE.fullmatch(value)
+        return Ref(linked.group(1).strip() if linked else value, *self.where(node))
+
+    def items(self, node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.SequenceNode) and _bare_wikilink(node) is None:
+            return list(node.value)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            return []
+        return [node]
+
+
+def _bare_wikilink(node: yaml.Node) -> yaml.ScalarNode | None:
+    """Return ``x`` for an unquoted ``[[x]]`` (YAML reads it as a list in a list), else None."""
+    if isinstance(node, yaml.SequenceNode) and len(node.value) == 1:
+        inner = node.value[0]
+        if isinstance(inner, yaml.SequenceNode) and len(inner.value) == 1:
+            scalar = inner.value[0]
+            if isinstance(scalar, yaml.ScalarNode) and node.flow_style:
+                return scalar
+    return None
+
+
+def read_source(path: Path, source: SourcePath) -> tuple[str | None, Diagnostic | None]:
+    """Return the file's text (BOM dropped, LF line ends) or the diagnostic saying why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        message = f"cannot read file: {error.strerror or error}"
+        return None, Diagnostic(source, 1, 1, Severity.ERROR, message, "unreadable")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8"
+        return None, Diagnostic(source, line, col, Severity.ERROR, message, "encoding")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return the front matter's YAML (None if absent), the body, and the body's first line."""
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != "---" or first_end < 0:
+        return None, text, 1
+    close = _FRONT_MATTER_END.search(text, first_end + 1)
+    if close is None:
+        return None, text, 1
+    yaml_text = text[first_end + 1 : close.start()]
+    body_start = text.find("\n", close.end())
+    body_start = len(text) if body_start < 0 else body_start + 1
+    return yaml_text, text[body_start:], text.count("\n", 0, body_start) + 1
+
+
+def _report_yaml_error(reader: _Reader, error: yaml.MarkedYAMLError) -> None:
+    """Report a YAML error at its line in the file, naming where its context began."""
+    mark = error.problem_mark or error.context_mark
+    line, col = (reader.first_line + mark.line, mark.column + 1) if mark else (1, 1)
+    message = f"invalid YAML in front matter: {error.problem or error.context or error}"
+    if error.problem and error.context and error.context_mark:
+        start = error.context_mark
+        message += f" ({error.context} at {reader.first_line + start.line}:{start.column + 1})"
+    reader.report(line, col, message, "yaml-error")
+
+
+def _compose(reader: _Reader, yaml_text: str) -> tuple[yaml.Node | None, _Loader | None]:
+    """Return the front matter's root node and its loader, or report the YAML error."""
+    loader = _Loader(yaml_text)
+    try:
+        return loader.get_single_node(), loader
+    except yaml.MarkedYAMLError as error:
+        _report_yaml_error(reader, error)
+    except yaml.YAMLError as error:
+        reader.report(reader.first_line, 1, f"invalid YAML in front matter: {error}", "yaml-error")
+    loader.dispose()
+    return None, None
+
+
+def _fields(reader: _Reader, root: yaml.Node) -> Iterator[tuple[str, yaml.Node]]:
+    """Yield each field's name and value node, reporting names that are not text and repeats."""
+    seen: set[str] = set()
+    for key_node, value_node in root.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            reader.wrong_type(key_node, "a field name", "text")
+            continue
+        name = str(key_node.value)
+        if name in seen:
+            message = f"field '{name}' is given twice; the last one is used"
+            reader.report(*reader.where(key_node), message, "duplicate-field", Severity.WARNING)
+        seen.add(name)
+        yield name, value_node
+
+
+def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
+    """Return the front matter's fields, type-checked; known ones as str, Ref or tuples."""
+    root, loader = _compose(reader, yaml_text)
+    if root is None or loader is None:
+        return {}
+    values: dict[str, Any] = {}
+    try:
+        if not isinstance(root, yaml.MappingNode):
+            if not (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
+                kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+                message = f"front matter must be a mapping of fields, not {kind}"
+                reader.report(*reader.where(root), message, "not-a-mapping")
+            return {}
+        loader.flatten_mapping(root)
+        for name, node in _fields(reader, root):
+            reader.positions[name] = reader.where(node)
+            values[name] = _read_field(reader, loader, name, node)
+    except yaml.MarkedYAMLError as error:
+        _report_yaml_error(reader, error)
+    finally:
+        loader.dispose()
+    return values
+
+
+def _read_field(reader: _Reader, loader: _Loader, name: str, node: yaml.Node) -> Any:
+    """Return one field's value: checked for known fields, constructed for the rest."""
+    if name in _TEXT_FIELDS:
+        return reader.text(node, name)
+    if name == "parent":
+        return reader.ref(node, f"'{name}'")
+    if name in _REF_FIELDS:
+        refs = (reader.ref(item, f"each of '{name}'") for item in reader.items(node))
+        return tuple(ref for ref in refs if ref is not None)
+    if name in _TEXT_LIST_FIELDS:
+        texts: list[str] = []
+        for item in reader.items(node):
+            value = reader.text(item, name)
+            if value and value.strip():
+                if name == "aliases":
+                    reader.positions[f"aliases.{len(texts)}"] = reader.where(item)
+                texts.append(value.strip().lstrip("#") if name == "tags" else value.strip())
+        return tuple(texts)
+    return loader.construct_object(node, deep=True)
+
+
+def _key(reader: _Reader, given: str | None, stem: str) -> EntityKey:
+    """Return the entity's key, or '' (reported) when it is not a safe slug."""
+    if given is None:
+        key = slugify(stem)
+        if not key:
+            message = f"file name '{stem}' gives no usable key; set 'entity_key' in front matter"
+            reader.report(1, 1, message, "invalid-key")
+        return EntityKey(key)
+    if is_valid_key(given):
+        return EntityKey(given)
+    hint = slugify(given)
+    message = f"entity_key '{given}' is not a valid key: use lowercase letters, digits and '-'"
+    message += f" (e.g. '{hint}')" if hint else ""
+    reader.report(*reader.positions["entity_key"], message, "invalid-key")
+    return EntityKey("")
+
+
+def load_entity(path: Path, root: Path | None = None) -> tuple[Entity | None, list[Diagnostic]]:
+    """Return the concept in ``path`` and what is wrong with it.
+
+    An entity whose key is not a safe slug is returned with the key ``''``:
+    its other mistakes are still reported, but it never becomes a page.
+    Files under a dot-folder of ``root`` are not concepts: ``(None, [])``.
+    """
+    if root is not None and any(part.startswith(".") for part in path.relative_to(root).parts[:-1]):
+        return None, []
+    source = display_path(path)
+    text, problem = read_source(path, source)
+    if text is None:
+        return None, [problem] if problem else []
+    yaml_text, body, body_line = split_front_matter(text)
+    reader = _Reader(source, first_line=2)
+    values = _read_fields(reader, yaml_text) if yaml_text is not None else {}
+    body, links = strip_comments(body, body_line)
+    summary = values.get("summary")
+    entity = Entity(
+        key=_key(reader, values.get("entity_key"), path.stem),
+        title=values.get("title") or path.stem,
+        summary=summary.strip() if summary is not None else first_paragraph(body),
+        source=source,
+        body=body,
+        body_line=body_line,
+        aliases=values.get("aliases", ()),
+        parent=values.get("parent"),
+        children=values.get("children", ()),
+        related=values.get("related", ()),
+        requires=values.get("requires", ()),
+        tags=values.get("tags", ()),
+        demos=values.get("demos", ()),
+        links=links,
+        extra=MappingProxyType({k: v for k, v in values.items() if k not in _KNOWN}),
+        summary_given=summary is not None,
+        positions=MappingProxyType(reader.positions),
+    )
+    return entity, reader.diagnostics
+
+
+def _walk(entities_dir: Path) -> Iterator[Path]:
+    """Yield every file under ``entities_dir`` sorted, skipping dot-folders and dotfiles."""
+    for folder, subfolders, files in os.walk(entities_dir):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder, name)
+
+
+def load_entities(
+    entities_dir: Path,
+) -> tuple[list[Entity], list[Diagnostic], dict[str, SourcePath]]:
+    """Return every concept under ``entities_dir``, the diagnostics, and its other files by name.
+
+    Non-Markdown files (images) are indexed by lower-cased file name, the
+    first in sorted path order winning, so ``![[x.png]]`` finds them in any sub-folder.
+    """
+    if not entities_dir.is_dir():
+        raise UsageError(f"entities folder '{entities_dir}' does not exist")
+    entities: list[Entity] = []
+    diagnostics: list[Diagnostic] = []
+    images: dict[str, SourcePath] = {}
+    for path in _walk(entities_dir):
+        if path.suffix.lower() != ".md":
+            images.setdefault(path.name.lower(), display_path(path))
+            continue
+        entity, found = load_entity(path)
+        diagnostics.extend(found)
+        if entity is not None:
+            entities.append(entity)
+    return entities, diagnostics, images

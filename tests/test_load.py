@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from generator.errors import UsageError
+from generator.load import load_entities, load_entity
+from generator.model import Diagnostic, Entity, Ref
+
+TreeWriter = Callable[[Path, Mapping[str, str | bytes]], Path]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def _load(
+    write_tree: TreeWriter, tmp_path: Path, text: str | bytes, name: str = "a.md"
+) -> tuple[Entity | None, list[Diagnostic]]:
+    write_tree(tmp_path, {f"entities/{name}": text})
+    return load_entity(tmp_path / "entities" / name)
+
+
+def _messages(diagnostics: list[Diagnostic]) -> list[str]:
+    return [str(d) for d in diagnostics]
+
+
+def test_full_front_matter(write_tree: TreeWriter, tmp_path: Path) -> None:
+    text = (
+        "---\n"
+        "entity_key: backpropagation\n"
+        "title: Backpropagation\n"
+        "summary: How a network finds its gradient.\n"
+        "aliases: [backprop, BP]\n"
+        "parent: neural-network\n"
+        "children: [a, b]\n"
+        "related: gradient-descent\n"
+        "requires:\n  - chain-rule\n  - '[[Loss Function]]'\n"
+        "tags: [training, '#algorithm']\n"
+        "demos: [backprop-by-hand]\n"
+        "created: 2024-01-02\n"
+        "---\n"
+        "Body with [[gradient-descent]].\n"
+    )
+    entity, diagnostics = _load(write_tree, tmp_path, text)
+    assert diagnostics == []
+    assert entity is not None
+    assert (entity.key, entity.title, entity.summary, entity.summary_given) == (
+        "backpropagation",
+        "Backpropagation",
+        "How a network finds its gradient.",
+        True,
+    )
+    assert entity.aliases == ("backprop", "BP")
+    assert entity.parent == Ref("neural-network", 6, 9)
+    assert entity.children == (Ref("a", 7, 12), Ref("b", 7, 15))
+    assert entity.related == (Ref("gradient-descent", 8, 10),)
+    assert entity.requires == (Ref("chain-rule", 10, 5), Ref("Loss Function", 11, 5))
+    assert entity.tags == ("training", "algorithm")
+    assert entity.demos == (Ref("backprop-by-hand", 13, 9),)
+    assert dict(entity.extra) == {"created": datetime.date(2024, 1, 2)}
+    assert entity.source == "entities/a.md"
+    assert entity.body_line == 16
+    assert [(k.target, k.line, k.col) for k in entity.links] == [("gradient-descent", 16, 11)]
+    assert entity.positions["aliases.1"] == (5, 21)
+
+
+def test_obsidian_note_without_front_matter(write_tree: TreeWriter, tmp_path: Path) -> None:
+    text = (
+        "# Batch Norm\n\n> [!note] A callout\n> inside\n\n"
+        "Normalizes *each* [[Layer|layer's]] inputs %%not shown%% over a `batch`.\n"
+        "Second line, $x^2$.\n\nNext paragraph.\n"
+    )
+    entity, diagnostics = _load(write_tree, tmp_path, text, "Batch Norm.md")
+    assert diagnostics == []
+    assert entity is not None
+    assert (entity.key, entity.title, entity.body_line) == ("batch-norm", "Batch Norm", 1)
+    assert entity.summary == "Normalizes each layer's inputs over a batch. Second line, $x^2$."
+    assert entity.summary_given is False
+    assert "%%" not in entity.body
+    assert [(k.target, k.line, k.col) for k in entity.links] == [("Layer", 6, 19)]
+
+
+def test_bom_and_crlf_load_cleanly(write_tree: TreeWriter, tmp_path: Path) -> None:
+    text = "\ufeff---\r\ntitle: T\r\nparent: p\r\n---\r\nBody [[x]].\r\n"
+    entity, diagnostics = _load(write_tree, tmp_path, text.encode("utf-8"))
+    assert diagnostics == []
+    assert entity is not None
+    assert (entity.title, entity.parent, entity.body) == ("T", Ref("p", 3, 9), "Body [[x]].\n")
+    assert [(k.line, k.col) for k in entity.links] == [(5, 6)]
+
+
+def test_single_strings_and_nulls(write_tree: TreeWriter, tmp_path: Path) -> None:
+    text = "---\ntags: one\naliases:\nparent:\ntitle: 1984\nrelated: [[x]]\n---\n"
+    entity, diagnostics = _load(write_tree, tmp_path, text)
+    assert diagnostics == []
+    assert entity is not None
+    assert (entity.tags, entity.aliases, entity.parent, entity.title) == (
+        ("one",),
+        (),
+        None,
+        "1984",
+    )
+    assert entity.related == (Ref("x", 6, 12),)
+
+
+KEY_HINT = "is not a valid key: use lowercase letters, digits and '-'"
+YAML = "error: invalid YAML in front matter:"
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("title: [a, b]", "2:8: error: 'title' must be text, not a list"),
+        ("parent: {a: 1}", "2:9: error: 'parent' must be a concept name, not a mapping"),
+        ("tags: [a, [b]]", "2:11: error: 'tags' must be text, not a list"),
+        (
+            "related:\n  - x\n  - {y: 1}",
+            "4:5: error: each of 'related' must be a concept name, not a mapping",
+        ),
+        ("- a\n- b", "2:1: error: front matter must be a mapping of fields, not a list"),
+        ("text", "2:1: error: front matter must be a mapping of fields, not a single value"),
+        ("title: a\ntitle: b", "3:1: warning: field 'title' is given twice; the last one is used"),
+        (
+            "title: a\nparent: [x\n",
+            f"5:1: {YAML} did not find expected ',' or ']' (while parsing a flow sequence at 3:9)",
+        ),
+        ("title: a\n  bad: x", f"3:6: {YAML} mapping values are not allowed in this context"),
+        ("entity_key: ../../x", f"2:13: error: entity_key '../../x' {KEY_HINT} (e.g. 'x')"),
+        ("entity_key: a/b", f"2:13: error: entity_key 'a/b' {KEY_HINT} (e.g. 'a-b')"),
+        ("entity_key: A B", f"2:13: error: entity_key 'A B' {KEY_HINT} (e.g. 'a-b')"),
+    ],
+)
+def test_front_matter_mistakes(
+    write_tree: TreeWriter, tmp_path: Path, front: str, expected: str
+) -> None:
+    entity, diagnostics = _load(write_tree, tmp_path, f"---\n{front}\n---\nBody.\n")
+    assert _messages(diagnostics) == [f"entities/a.md:{expected}"]
+    assert entity is not None
+
+
+def test_invalid_key_is_loaded_under_no_key(write_tree: TreeWriter, tmp_path: Path) -> None:
+    entity, _ = _load(write_tree, tmp_path, "---\nentity_key: ../../x\n---\nBody.\n")
+    assert entity is not None and entity.key == ""
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.md", "entities"]
+
+
+def test_file_name_without_a_slug(write_tree: TreeWriter, tmp_path: Path) -> None:
+    entity, diagnostics = _load(write_tree, tmp_path, "Body.\n", "日本.md")
+    assert entity is not None and entity.key == ""
+    assert _messages(diagnostics) == [
+        "entities/日本.md:1:1: error: file name '日本' gives no usable key;"
+        " set 'entity_key' in front matter"
+    ]
+
+
+def test_invalid_utf8_is_a_diagnostic(write_tree: TreeWriter, tmp_path: Path) -> None:
+    entity, diagnostics = _load(write_tree, tmp_path, b"---\ntitle: x\n---\nab\xffc\n")
+    assert entity is None
+    assert _messages(diagnostics) == [
+        "entities/a.md:4:3: error: file is not valid UTF-8 (byte 0xff); save it as UTF-8"
+    ]
+
+
+def test_unreadable_file_is_a_diagnostic(write_tree: TreeWriter, tmp_path: Path) -> None:
+    entity, diagnostics = load_entity(tmp_path / "entities" / "missing.md")
+    assert entity is None
+    assert [d.code for d in diagnostics] == ["unreadable"]
+    assert str(diagnostics[0]).startswith("entities/missing.md:1:1: error: cannot read file: ")
+
+
+def test_unclosed_front_matter_is_body(write_tree: TreeWriter, tmp_path: Path) -> None:
+    entity, diagnostics = _load(write_tree, tmp_path, "---\ntitle: x\nText.\n")
+    assert diagnostics == []
+    assert entity is not None and entity.title == "a" and entity.body_line == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "summary"),
+    [
+        ("", ""),
+        ("# Only a heading\n", ""),
+        ("```\ncode first\n```\nThen prose.\n", "Then prose."),
+        ("- a list\n- item\n\nProse [link](b.md) and ![img](x.png).\n", "Prose link and ."),
+        ("| a | b |\n|---|---|\n\n**Bold** ~~gone~~ text.", "Bold gone text."),
+        ("![[pic.png]]\n\nSee [[t#Part]] and <b>x</b>.", "See t and x."),
+    ],
+)
+def test_default_summary(write_tree: TreeWriter, tmp_path: Path, body: str, summary: str) -> None:
+    entity, _ = _load(write_tree, tmp_path, body)
+    assert entity is not None and entity.summary == summary
+
+
+def test_load_entities_skips_dot_folders_and_indexes_images(
+    write_tree: TreeWriter, tmp_path: Path
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "entities/a.md": "A.",
+            "entities/sub/B Note.md": "B.",
+            "entities/.obsidian/c.md": "C.",
+            "entities/.trash/d.md": "D.",
+            "entities/img/Graph.PNG": b"\x89PNG",
+            "entities/z/graph.png": b"\x89PNG",
+            "entities/.DS_Store": b"",
+        },
+    )
+    entities, diagnostics, images = load_entities(tmp_path / "entities")
+    assert diagnostics == []
+    assert [(e.key, e.source) for e in entities] == [
+        ("a", "entities/a.md"),
+        ("b-note", "entities/sub/B Note.md"),
+    ]
+    assert images == {"graph.png": "entities/img/Graph.PNG"}
+
+
+def test_load_entity_skips_dot_folder_of_root(write_tree: TreeWriter, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"entities/.obsidian/c.md": "C."})
+    root = tmp_path / "entities"
+    assert load_entity(root / ".obsidian" / "c.md", root) == (None, [])
+
+
+def test_missing_entities_folder_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        load_entities(tmp_path / "nope")
+
+
+def test_entity_is_frozen(write_tree: TreeWriter, tmp_path: Path) -> None:
+    entity, _ = _load(write_tree, tmp_path, "Body.")
+    assert isinstance(entity, Entity)
+    with pytest.raises(AttributeError):
+        entity.title = "x"  # type: ignore[misc]
