@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -104,7 +105,9 @@ class _Session:
     async def run(self) -> Execution:
         from jupyter_client.manager import AsyncKernelManager
 
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc")
+        km = AsyncKernelManager(
+            kernel_name=KERNEL_NAME, transport="ipc", kernel_spec_manager=_own_kernel_specs()
+        )
         km.connection_file = str(self.runtime / "kernel.json")
         client = _make_client(self.notebook, km, self.output_cap)
         started = time.monotonic()
@@ -159,6 +162,22 @@ class _Session:
         if isinstance(failure, DeadKernelError):
             return DemoStatus.DIED, "the kernel died while running this cell"
         return DemoStatus.DIED, f"{type(failure).__name__}: {failure}"
+
+
+def _own_kernel_specs() -> Any:
+    """Return a spec manager whose python3 kernel is this interpreter's ipykernel."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+
+    class OwnInterpreter(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python 3 (glossgraph)",
+                language="python",
+                metadata={"debugger": False},
+            )
+
+    return OwnInterpreter()
 
 
 def _make_client(notebook: Any, km: Any, output_cap: int) -> Any:
