@@ -12,15 +12,15 @@ from typing import Any
 import networkx as nx
 
 from generator import queries
+from generator.linker import resolve_name
 from generator.model import ConceptGraph
-from generator.slugs import slugify
 
 
 def resolve(graph: ConceptGraph, name: str) -> str:
     """Return the key ``name`` stands for: a key, or a title or alias in any case."""
     if name in graph.graph:
         return name
-    return graph.names.get(slugify(name), name)
+    return resolve_name(graph, name) or name
 
 
 def answer_show(graph: ConceptGraph, args: argparse.Namespace) -> int:

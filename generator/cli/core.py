@@ -241,6 +241,9 @@ def run_new(args: argparse.Namespace) -> int:
     entities: Path = args.entities
     if entities.exists() and not entities.is_dir():
         raise UsageError(f"entities folder '{entities}' is not a folder")
+    path = entities / f"{key}.md"
+    if path.exists():
+        raise UsageError(f"'{path}' already exists; edit it instead")
     parent = _check_new_names(args, key) if entities.is_dir() else args.parent
     front: dict[str, Any] = {"title": args.title or key.replace("-", " ").capitalize()}
     if parent:
@@ -248,7 +251,6 @@ def run_new(args: argparse.Namespace) -> int:
     front.update(related=[], requires=[], tags=[])
     text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n"
     entities.mkdir(parents=True, exist_ok=True)
-    path = entities / f"{key}.md"
     try:
         with path.open("x", encoding="utf-8") as file:
             file.write(text)
@@ -259,17 +261,17 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def _check_new_names(args: argparse.Namespace, key: str) -> str | None:
+    from generator.linker import resolve_name
     from generator.queries import suggest
-    from generator.slugs import slugify
 
     graph = load_graph(args)
-    owner = graph.names.get(key)
+    owner = resolve_name(graph, key)
     if owner is not None:
         raise UsageError(f"'{key}' is already a name of concept '{owner}'")
     parent: str | None = args.parent
     if parent is None or parent in graph.graph:
         return parent
-    resolved = graph.names.get(slugify(parent))
+    resolved = resolve_name(graph, parent)
     if resolved is None:
         raise UsageError(f"parent {parent!r} is not a concept{suggest(graph.graph, parent)}")
     return resolved
