@@ -37,6 +37,7 @@
   function Graph(svg) {
     this.svg = svg;
     this.whole = svg.classList.contains("gg-whole");
+    this.homeText = svg.getAttribute("viewBox");
     this.home = readBox(svg);
     this.box = this.home.slice();
     this.font = parseFloat(svg.getAttribute("font-size")) || 12;
@@ -71,7 +72,7 @@
     var reset = makeButton("Reset", "Reset the view");
     zoomIn.addEventListener("click", function () { self.zoomAtCentre(1 / 1.5); });
     zoomOut.addEventListener("click", function () { self.zoomAtCentre(1.5); });
-    reset.addEventListener("click", function () { self.setBox(self.home.slice()); });
+    reset.addEventListener("click", function () { self.reset(); });
     bar.appendChild(zoomIn);
     bar.appendChild(zoomOut);
     bar.appendChild(reset);
@@ -139,6 +140,11 @@
     this.box = box;
     writeBox(this.svg, box);
     if (this.whole) this.scheduleLabels();
+  };
+
+  Graph.prototype.reset = function () {
+    this.setBox(this.home.slice());
+    this.svg.setAttribute("viewBox", this.homeText);
   };
 
   Graph.prototype.zoomAt = function (point, factor) {

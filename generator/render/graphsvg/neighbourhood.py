@@ -75,6 +75,8 @@ def _place_region(
         top = -(len(members) - 1) * _ROW / 2
         return {v: (x, top + i * _ROW) for i, v in enumerate(members)}
     spots: dict[EntityKey, tuple[float, float]] = {}
+    if not members:
+        return spots
     grid = members[1:] if region == "up" else members
     if region == "up":
         spots[members[0]] = (0.0, _PARENT_Y)

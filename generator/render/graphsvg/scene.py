@@ -142,7 +142,7 @@ def links_between(
         for kind in G.get_edge_data(a, b, default={}):
             relation = Relation(kind)
             found.append((LINK_RANKS[(outgoing, relation)], relation, outgoing))
-    return sorted(found)
+    return sorted(found, key=lambda f: (f[0], f[1], not f[2]))  # outgoing first on a tie
 
 
 def neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[EntityKey]:

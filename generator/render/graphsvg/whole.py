@@ -102,7 +102,7 @@ def _radial_tree(
     for _, _, depth in sector.values():
         per_depth[depth] = per_depth.get(depth, 0) + 1
     radius = [0.0]
-    for depth in range(1, max(per_depth) + 1):
+    for depth in range(1, max(per_depth, default=0) + 1):
         wanted = per_depth.get(depth, 0) * _SPACING / (2 * math.pi)
         radius.append(max(radius[-1] + _RING, wanted))
     placed = {k: ((a + b) / 2, radius[d], d) for k, (a, b, d) in sector.items()}

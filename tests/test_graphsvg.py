@@ -1,0 +1,480 @@
+"""Graph pictures: deterministic, well-formed SVG whose nodes are links; the script driving them."""
+
+from __future__ import annotations
+
+import random
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from generator.errors import UsageError
+from generator.model import EntityKey, Relation
+from generator.render.graphsvg import KIND_STYLES, neighbourhood_svg, whole_graph_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}href"
+ASSETS = Path(__file__).resolve().parents[1] / "generator" / "assets"
+
+Edges = Iterable[tuple[str, str, str]]
+Titles = Mapping[str, str | tuple[str, Sequence[str]]]
+
+
+def make_graph(
+    titles: Mapping[str, str | tuple[str, Sequence[str]]], edges: Edges
+) -> nx.MultiDiGraph:
+    """Return a concept graph: key -> title (or (title, tags)), and (source, kind, target) edges."""
+    G = nx.MultiDiGraph()
+    for key, spec in titles.items():
+        title, tags = (spec, ()) if isinstance(spec, str) else spec
+        G.add_node(key, title=title, tags=list(tags), summary="", aliases=[], source="", demos=[])
+    for source, kind, target in edges:
+        G.add_edge(source, target, key=kind, kind=kind)
+        if kind == Relation.RELATED:
+            G.add_edge(target, source, key=kind, kind=kind)
+    return G
+
+
+def href(key: EntityKey) -> str:
+    return f"../concepts/{key}.md"
+
+
+def around(G: nx.MultiDiGraph, key: str, **options: int) -> str:
+    """Return the neighbourhood picture of ``key`` with test links."""
+    return neighbourhood_svg(G, EntityKey(key), href, **options)
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def node_keys(root: ET.Element) -> list[str]:
+    return [a.attrib["data-key"] for a in root.iter(f"{SVG}a")]
+
+
+def position(root: ET.Element, key: str) -> tuple[float, float]:
+    node = next(a for a in root.iter(f"{SVG}a") if a.attrib["data-key"] == key)
+    circle = node.find(f"{SVG}circle")
+    assert circle is not None
+    return float(circle.attrib["cx"]), float(circle.attrib["cy"])
+
+
+BACKPROP = make_graph(
+    {
+        "neural-network": "Neural network",
+        "backpropagation": ("Backpropagation", ["training", "algorithm"]),
+        "autodiff": "Automatic differentiation",
+        "computational-graph": "Computational graph",
+        "chain-rule": ("Chain rule", ["maths"]),
+        "gradient-descent": ("Gradient descent", ["training"]),
+        "optimizer": "Optimizer",
+        "momentum": "Momentum",
+        "calculus": "Calculus",
+    },
+    [
+        ("backpropagation", "broader", "neural-network"),
+        ("autodiff", "broader", "backpropagation"),
+        ("computational-graph", "broader", "backpropagation"),
+        ("backpropagation", "requires", "chain-rule"),
+        ("backpropagation", "related", "gradient-descent"),
+        ("backpropagation", "mentions", "momentum"),
+        ("optimizer", "mentions", "backpropagation"),
+        ("chain-rule", "broader", "calculus"),
+    ],
+)
+
+
+def test_same_graph_gives_byte_identical_pictures_whatever_the_insertion_order() -> None:
+    shuffled = nx.MultiDiGraph()
+    nodes = list(BACKPROP.nodes(data=True))
+    edges = list(BACKPROP.edges(keys=True, data=True))
+    random.Random(3).shuffle(nodes)
+    random.Random(4).shuffle(edges)
+    shuffled.add_nodes_from(nodes)
+    shuffled.add_edges_from(edges)
+
+    assert around(BACKPROP, "backpropagation") == around(shuffled, "backpropagation")
+    assert whole_graph_svg(BACKPROP, href) == whole_graph_svg(shuffled, href)
+
+
+@pytest.mark.parametrize("picture", ["neighbourhood", "whole"])
+def test_picture_is_a_scalable_standalone_svg_without_blank_lines(picture: str) -> None:
+    if picture == "neighbourhood":
+        svg = around(BACKPROP, "backpropagation")
+    else:
+        svg = whole_graph_svg(BACKPROP, href)
+    root = parse(svg)
+
+    assert root.tag == f"{SVG}svg"
+    assert "gg-graph" in root.attrib["class"].split()
+    assert len(root.attrib["viewBox"].split()) == 4
+    assert "width" not in root.attrib and "height" not in root.attrib
+    assert root.find(f"{SVG}title") is not None
+    assert all(line.strip() for line in svg.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("picture", "expected"),
+    [
+        (
+            "neighbourhood",
+            {
+                "backpropagation",
+                "neural-network",
+                "autodiff",
+                "computational-graph",
+                "chain-rule",
+                "gradient-descent",
+                "optimizer",
+                "momentum",
+            },
+        ),
+        ("whole", set(BACKPROP)),
+    ],
+)
+def test_every_node_is_a_link_to_the_page_the_callback_names(
+    picture: str, expected: set[str]
+) -> None:
+    if picture == "neighbourhood":
+        root = parse(around(BACKPROP, "backpropagation"))
+    else:
+        root = parse(whole_graph_svg(BACKPROP, href))
+
+    links = list(root.iter(f"{SVG}a"))
+    assert {a.attrib["data-key"] for a in links} == expected
+    for a in links:
+        key = EntityKey(a.attrib["data-key"])
+        assert a.attrib["href"] == href(key)
+        assert a.attrib[XLINK] == href(key)
+        assert a.find(f"{SVG}circle") is not None
+        assert a.find(f"{SVG}title") is not None
+
+
+def test_nodes_carry_their_tags_for_the_filter() -> None:
+    root = parse(around(BACKPROP, "backpropagation"))
+
+    tags = {a.attrib["data-key"]: a.attrib["data-tags"] for a in root.iter(f"{SVG}a")}
+
+    assert tags["backpropagation"] == "algorithm training"
+    assert tags["chain-rule"] == "maths"
+    assert tags["momentum"] == ""
+
+
+def test_relation_kinds_have_distinct_colours_and_dashes_and_only_related_is_undirected() -> None:
+    assert len({style.colour for style in KIND_STYLES.values()}) == len(KIND_STYLES)
+    assert len({style.dash for style in KIND_STYLES.values()}) == len(KIND_STYLES)
+    assert {kind for kind, style in KIND_STYLES.items() if not style.directed} == {Relation.RELATED}
+
+
+def test_edges_are_drawn_in_their_kinds_style_with_arrowheads_for_directed_kinds() -> None:
+    root = parse(around(BACKPROP, "backpropagation"))
+    links = root.find(f"{SVG}g[@class='gg-links']")
+    assert links is not None
+
+    groups = {g.attrib["class"].split()[1]: g for g in links.findall(f"{SVG}g")}
+    assert set(groups) == {f"gg-k-{kind}" for kind in Relation}
+    looks = {(g.attrib["stroke"], g.attrib.get("stroke-dasharray")) for g in groups.values()}
+    assert len(looks) == len(groups)
+    for kind in Relation:
+        group = groups[f"gg-k-{kind}"]
+        assert ("marker-end" in group.attrib) is KIND_STYLES[kind].directed
+        assert group.findall(f"{SVG}path")
+    legend = root.find(f"{SVG}g[@class='gg-legend']")
+    assert legend is not None
+    assert [t.text for t in legend.iter(f"{SVG}text")] == [str(k) for k in KIND_STYLES]
+
+
+def test_edges_point_the_way_their_relation_does() -> None:
+    root = parse(around(BACKPROP, "backpropagation"))
+    keys = node_keys(root)
+
+    ends = {}
+    for group in root.iter(f"{SVG}g"):
+        kind = group.attrib.get("class", "").removeprefix("gg-edges gg-k-")
+        for path in group.findall(f"{SVG}path[@data-e]"):
+            source, target = (keys[int(i)] for i in path.attrib["data-e"].split())
+            ends[(source, target)] = kind
+
+    assert ends == {
+        ("backpropagation", "neural-network"): "broader",
+        ("autodiff", "backpropagation"): "broader",
+        ("computational-graph", "backpropagation"): "broader",
+        ("backpropagation", "chain-rule"): "requires",
+        ("backpropagation", "gradient-descent"): "related",
+        ("backpropagation", "momentum"): "mentions",
+        ("optimizer", "backpropagation"): "mentions",
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "where"),
+    [
+        ("neural-network", "above"),
+        ("autodiff", "below"),
+        ("computational-graph", "below"),
+        ("chain-rule", "left"),
+        ("gradient-descent", "right"),
+        ("momentum", "right"),
+        ("optimizer", "right"),
+    ],
+)
+def test_neighbours_sit_on_the_side_their_relation_gives_them(key: str, where: str) -> None:
+    root = parse(around(BACKPROP, "backpropagation"))
+    cx, cy = position(root, "backpropagation")
+    x, y = position(root, key)
+
+    side = {"above": y < cy and x == cx, "below": y > cy, "left": x < cx, "right": x > cx}
+    assert side[where]
+
+
+def test_user_text_is_escaped_and_never_becomes_markup() -> None:
+    evil = "<script>alert(1)</script> \"quoted\" & 'single'"
+    G = make_graph(
+        {"home": "Home", "evil": (evil, ['"><script>x</script>'])},
+        [("evil", "broader", "home")],
+    )
+    for svg in (around(G, "evil"), whole_graph_svg(G, href)):
+        root = parse(svg)
+
+        assert not [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "script"]
+        node = next(a for a in root.iter(f"{SVG}a") if a.attrib["data-key"] == "evil")
+        title = node.find(f"{SVG}title")
+        assert title is not None and title.text == evil
+        assert node.attrib["data-tags"] == '"><script>x</script>'
+        assert "<script>" not in svg
+
+
+def test_characters_xml_forbids_are_dropped_instead_of_breaking_the_picture() -> None:
+    G = make_graph({"bell": "Bell\x07 and form feed\x0c"}, [])
+
+    root = parse(whole_graph_svg(G, href))
+
+    title = next(root.iter(f"{SVG}a")).find(f"{SVG}title")
+    assert title is not None and title.text == "Bell and form feed"
+
+
+def test_long_titles_are_cut_with_an_ellipsis_and_kept_whole_for_hover() -> None:
+    long_title = "A very long concept title that would never fit beside its node"
+    G = make_graph({"centre": "Centre", "long": long_title}, [("centre", "requires", "long")])
+
+    root = parse(around(G, "centre"))
+
+    node = next(a for a in root.iter(f"{SVG}a") if a.attrib["data-key"] == "long")
+    label, title = node.find(f"{SVG}text"), node.find(f"{SVG}title")
+    assert label is not None and label.text is not None and label.text.endswith("…")
+    assert len(label.text) < len(long_title)
+    assert title is not None and title.text == long_title
+
+
+def star(mentions: int, children: int) -> nx.MultiDiGraph:
+    """Return a concept with a parent, ``children`` children and ``mentions`` backlinks."""
+    titles: dict[str, str | tuple[str, Sequence[str]]] = {"hub": "Hub", "top": "Top"}
+    edges = [("hub", "broader", "top")]
+    for i in range(children):
+        titles[f"child-{i:02d}"] = f"Child {i}"
+        edges.append((f"child-{i:02d}", "broader", "hub"))
+    for i in range(mentions):
+        titles[f"aaa-{i:02d}"] = f"Mentioner {i}"
+        edges.append((f"aaa-{i:02d}", "mentions", "hub"))
+    return make_graph(titles, edges)
+
+
+@pytest.mark.parametrize(
+    ("max_nodes", "expected"),
+    [
+        (1, {"hub", "top"}),
+        (2, {"hub", "top"}),
+        (5, {"hub", "top", "child-00", "child-01", "child-02"}),
+        (8, {"hub", "top", "child-00", "child-01", "child-02", "child-03", "aaa-00", "aaa-01"}),
+    ],
+)
+def test_neighbourhood_keeps_the_centre_its_parent_and_the_strongest_links(
+    max_nodes: int, expected: set[str]
+) -> None:
+    G = star(mentions=60, children=4)
+
+    keys = node_keys(parse(around(G, "hub", max_nodes=max_nodes)))
+
+    assert set(keys) == expected
+    assert keys[0] == "hub"
+
+
+def test_neighbourhood_is_capped_at_forty_by_default() -> None:
+    G = star(mentions=60, children=10)
+
+    keys = node_keys(parse(around(G, "hub")))
+
+    assert len(keys) == 40
+    assert {"hub", "top"} <= set(keys)
+    assert {f"child-{i:02d}" for i in range(10)} <= set(keys)
+
+
+@pytest.mark.parametrize(
+    ("depth", "expected"),
+    [
+        (1, {"b", "a", "c"}),
+        (2, {"b", "a", "c", "d"}),
+        (3, {"b", "a", "c", "d", "e"}),
+    ],
+)
+def test_neighbourhood_reaches_as_far_as_depth_over_any_relation(
+    depth: int, expected: set[str]
+) -> None:
+    G = make_graph(
+        {k: k.upper() for k in "abcde"},
+        [
+            ("b", "broader", "a"),
+            ("b", "requires", "c"),
+            ("d", "mentions", "c"),
+            ("e", "related", "d"),
+        ],
+    )
+
+    assert set(node_keys(parse(around(G, "b", depth=depth)))) == expected
+
+
+def test_neighbourhood_of_an_unknown_concept_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="'nope' is not a concept"):
+        neighbourhood_svg(BACKPROP, EntityKey("nope"), href)
+
+
+def test_whole_graph_can_be_limited_to_tags() -> None:
+    root = parse(whole_graph_svg(BACKPROP, href, tags=["training"]))
+
+    assert set(node_keys(root)) == {"backpropagation", "gradient-descent"}
+    assert "training" in (root.findtext(f"{SVG}title") or "")
+
+
+@pytest.mark.parametrize(
+    "edges",
+    [
+        [],
+        [("a", "broader", "b"), ("b", "broader", "a")],
+        [("a", "broader", "b"), ("b", "broader", "c"), ("c", "broader", "a")],
+    ],
+)
+def test_whole_graph_draws_every_concept_even_around_a_broader_cycle(edges: Edges) -> None:
+    G = make_graph({"a": "A", "b": "B", "c": "C"}, edges)
+
+    assert sorted(node_keys(parse(whole_graph_svg(G, href)))) == ["a", "b", "c"]
+
+
+def test_whole_graph_of_nothing_is_still_a_picture() -> None:
+    root = parse(whole_graph_svg(nx.MultiDiGraph(), href))
+
+    assert root.tag == f"{SVG}svg"
+    assert node_keys(root) == []
+
+
+def random_glossary(n: int, seed: int) -> nx.MultiDiGraph:
+    """Return ``n`` concepts on a random tree, with n/2 random cross links."""
+    rng = random.Random(seed)
+    keys = [f"concept-{i:05d}" for i in range(n)]
+    G = nx.MultiDiGraph()
+    for i, key in enumerate(keys):
+        G.add_node(key, title=f"Concept {i}", tags=[f"t{i % 7}"])
+    for i in range(1, n):
+        G.add_edge(keys[i], keys[rng.randrange(i)], key="broader", kind="broader")
+    for _ in range(n // 2):
+        a, b = rng.sample(keys, 2)
+        kind = rng.choice(["requires", "mentions", "related"])
+        G.add_edge(a, b, key=kind, kind=kind)
+    return G
+
+
+def test_whole_graph_of_ten_thousand_concepts(
+    record_property: Callable[[str, object], None],
+) -> None:
+    G = random_glossary(10_000, seed=11)
+
+    svg = whole_graph_svg(G, href)
+
+    root = parse(svg)
+    assert len(node_keys(root)) == 10_000
+    labels = list(root.iter(f"{SVG}text"))
+    assert 10 < len(labels) < 200
+    record_property("whole_graph_svg_bytes_10k", len(svg.encode()))
+    print(f"whole graph of 10,000 concepts: {len(svg.encode()) / 1e6:.1f} MB of SVG")
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+def page_with(svgs: Sequence[str]) -> str:
+    css = (ASSETS / "graph.css").read_text(encoding="utf-8")
+    js = (ASSETS / "graph.js").read_text(encoding="utf-8")
+    body = "".join(f"<div style='width:900px'>{svg}</div>" for svg in svgs)
+    return f"<!doctype html><meta charset=utf-8><style>{css}</style>{body}<script>{js}</script>"
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("needs /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def open_page(chromium: Any, path: Path) -> tuple[Any, list[str]]:
+    page = chromium.new_page(viewport={"width": 1000, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    return page, errors
+
+
+@pytest.mark.browser
+def test_script_is_quiet_on_a_page_without_a_graph(chromium: Any, tmp_path: Path) -> None:
+    path = tmp_path / "plain.html"
+    path.write_text(page_with([]).replace("<div", "<p>No pictures here.</p><div"), "utf-8")
+
+    page, errors = open_page(chromium, path)
+
+    assert page.locator(".gg-toolbar").count() == 0
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_hover_filter_pan_and_click_in_a_browser(chromium: Any, tmp_path: Path) -> None:
+    (tmp_path / "concepts").mkdir()
+    for key in BACKPROP:
+        (tmp_path / "concepts" / f"{key}.md").write_text(f"<title>{key}</title>", "utf-8")
+    path = tmp_path / "pages" / "page.html"
+    path.parent.mkdir()
+    path.write_text(page_with([around(BACKPROP, "backpropagation")]), "utf-8")
+    page, errors = open_page(chromium, path)
+    p = page
+
+    p.hover('a.gg-node[data-key="chain-rule"]')
+    lit = p.eval_on_selector_all(".gg-hi", "els => els.map(e => e.dataset.key || 'edge')")
+    assert sorted(lit) == ["backpropagation", "chain-rule", "edge"]
+
+    p.select_option("select.gg-tags", "training")
+    dimmed = p.eval_on_selector_all(".gg-node.gg-dim", "els => els.length")
+    assert dimmed == len(node_keys(parse(around(BACKPROP, "backpropagation")))) - 2
+
+    before = p.get_attribute("svg.gg-graph", "viewBox")
+    box = p.locator("svg.gg-graph").bounding_box()
+    p.mouse.move(box["x"] + 20, box["y"] + box["height"] - 20)
+    p.mouse.down()
+    p.mouse.move(box["x"] + 80, box["y"] + box["height"] - 60, steps=5)
+    p.mouse.up()
+    assert p.get_attribute("svg.gg-graph", "viewBox") != before
+    p.click("text=Reset")
+    assert p.get_attribute("svg.gg-graph", "viewBox") == before
+
+    circle = p.locator('a.gg-node[data-key="momentum"] circle').bounding_box()
+    x, y = circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2
+    p.mouse.move(x, y)
+    p.mouse.down()
+    p.mouse.move(x + 2, y + 1)
+    p.mouse.up()
+    p.wait_for_url("**/concepts/momentum.md")
+    assert errors == []
