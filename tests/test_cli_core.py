@@ -108,6 +108,26 @@ def test_check_strict_fails_on_warnings(
     assert run(capsys, "check", "--strict", "--entities", entities)[0] == 1
 
 
+def test_check_includes_demo_problems(
+    glossary: Path, write_tree: TreeWriter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = "# ---\n# jupyter:\n#   glossgraph:\n#     timeout: 0\n# ---\n"
+    write_tree(glossary, {"demos/slow.py": header + "# %%\nprint(1)\n"})
+    code, out, _ = run(capsys, "check")
+    assert code == 1
+    (line,) = [line for line in out.splitlines() if line.startswith("demos/slow.py:")]
+    assert ": error: demo option 'timeout'" in line
+    assert out.splitlines()[-1] == "1 error, 0 warnings in 7 concepts"
+
+
+def test_check_refuses_a_named_demos_folder_that_is_missing(
+    glossary: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "check", "--demos", "nowhere")
+    assert code == 2
+    assert err == "glossgraph: error: demos folder 'nowhere' does not exist\n"
+
+
 def test_query_path_json_labels_hops(glossary: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "query", "path", "neural-network", "attention", "--json")
     assert code == 0
