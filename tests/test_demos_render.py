@@ -9,7 +9,7 @@ import nbformat.v4 as nbf
 import pytest
 
 from generator.demos.model import DemoResult, DemoStatus, Obtained, RunRecord
-from generator.demos.render import MAX_LINES, render_demo, render_text
+from generator.demos.render import MAX_LINES, record_text, render_demo, render_text
 from generator.model import DemoId
 
 RECORD = RunRecord(
@@ -133,3 +133,18 @@ def test_terminal_text() -> None:
         "[image/png output]",
         "",
     ]
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (0, "0 B"),
+        (1023, "1023 B"),
+        (2048, "2.0 KiB"),
+        (3 * 2**20, "3.0 MiB"),
+        (5 * 2**30, "5.0 GiB"),
+    ],
+)
+def test_peak_memory_is_shown_in_readable_units(count: int, text: str) -> None:
+    record = RunRecord("GPU", None, 1.0, count, "t", Obtained.EXECUTED)
+    assert f"peak GPU memory {text} ·" in record_text(record)

@@ -33,7 +33,8 @@ _INTERRUPT_GRACE_SECONDS = 2.0
 _PROBE = """(lambda sys, md: __import__("json").dumps((lambda t: {
     "device": t.cuda.get_device_name() if t else "CPU",
     "peak": int(t.cuda.max_memory_allocated()) if t else None,
-    "torch": next((d.version for d in md.distributions(name="torch")), None),
+    "torch": getattr(sys.modules.get("torch"), "__version__", None)
+        or next((d.version for d in md.distributions(name="torch")), None),
 })((lambda t: t if t is not None and t.cuda.is_initialized() else None)(
     sys.modules.get("torch")))))(__import__("sys"), __import__("importlib.metadata").metadata)"""
 

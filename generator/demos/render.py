@@ -69,9 +69,21 @@ def record_text(record: RunRecord) -> str:
         parts.append(f"torch {record.torch_version}")
     parts.append(f"{record.seconds:.1f} s")
     if record.peak_gpu_memory is not None:
-        parts.append(f"peak GPU memory {record.peak_gpu_memory / 2**20:.1f} MiB")
+        parts.append(f"peak GPU memory {_size(record.peak_gpu_memory)}")
     parts += [record.finished_at, str(record.obtained)]
     return " · ".join(parts)
+
+
+def _size(count: int) -> str:
+    """Return a byte count as ``512 B``, ``3.0 MiB`` or ``1.2 GiB``."""
+    if count < 1024:
+        return f"{count} B"
+    value = float(count)
+    for unit in ("KiB", "MiB", "GiB"):
+        value /= 1024
+        if value < 1024 or unit == "GiB":
+            break
+    return f"{value:.1f} {unit}"
 
 
 def badge_html(result: DemoResult) -> str:
