@@ -20,7 +20,7 @@ import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import Abort, PluginError
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -78,8 +78,9 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):
         """Build the docs tree and put its files in place of the entity sources."""
         built = self._build(config)
         _report(built, strict=self.config.strict)
-        if self._path(config, self.config.entities) == Path(config.docs_dir).resolve():
-            for source in [f for f in files if f.generated_by is None]:
+        docs_dir = Path(config.docs_dir).resolve()
+        if self._path(config, self.config.entities) == docs_dir:
+            for source in [f for f in files if _inside(f, docs_dir)]:
                 files.remove(source)
         for path, content in built.tree.files.items():
             existing = files.get_file_from_path(path)
@@ -124,6 +125,11 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):
         return (base_dir / value).resolve()
 
 
+def _inside(file: File, folder: Path) -> bool:
+    """Return whether a file is a source in ``folder`` (not a theme or generated file)."""
+    return file.generated_by is None and Path(file.abs_src_path or "/").is_relative_to(folder)
+
+
 def _report(built: SiteBuild, *, strict: bool) -> None:
     for note in built.notes:
         log.info(str(note))
@@ -160,7 +166,7 @@ def build_site(command: SiteCommand) -> None:
             build(config)
         except ContentStop as stop:
             raise ContentBlocked(stop.diagnostics) from None
-        except (Abort, PluginError, base.ConfigurationError) as error:
+        except (Abort, PluginError, ConfigurationError) as error:
             raise BuildError(str(error).strip() or type(error).__name__) from None
 
 
@@ -173,7 +179,7 @@ def serve_site(command: SiteCommand) -> None:
             serve(config_file=config_file, dev_addr=command.dev_addr, strict=command.strict or None)
         except ContentStop as stop:
             raise ContentBlocked(stop.diagnostics) from None
-        except (Abort, PluginError, base.ConfigurationError) as error:
+        except (Abort, PluginError, ConfigurationError) as error:
             raise BuildError(str(error).strip() or type(error).__name__) from None
 
 

@@ -191,8 +191,9 @@ def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
     lines = [
         f"# {escape_inline(options.site_name)}",
         "",
-        f"A glossary of {len(graph.entities)} concepts joined by {g.number_of_edges()} relations,"
-        f" with {len(demos)} demos executed when the site was built and {len(tags)} tags.",
+        f"A glossary of {_count(len(graph.entities), 'concept')} joined by"
+        f" {_count(g.number_of_edges(), 'relation')}, with {_count(len(demos), 'demo')}"
+        f" executed when the site was built and {_count(len(tags), 'tag')}.",
         "Every concept page links to its parent, children, prerequisites and related concepts.",
         "",
         "Browse: [A–Z](a-z.md) · [Tags](tags/index.md) · [Graph](graph.md)",
@@ -271,6 +272,10 @@ def _raw_block(css_class: str, html: str) -> str:
     # A blank line would end Markdown's raw HTML block early.
     compact = "\n".join(line for line in html.strip().splitlines() if line.strip())
     return f'<div class="{css_class}">\n{compact}\n</div>'
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _roots(graph: ConceptGraph) -> list[EntityKey]:

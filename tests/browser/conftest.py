@@ -1,0 +1,126 @@
+"""A small glossary built once per session, served on 127.0.0.1, and a Chromium to drive it."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pagewatch import ARTIFACTS, PageWatch
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+TREE = {
+    "entities/machine-learning.md": (
+        "---\nsummary: Programs that get better at a task from data.\ntags: [foundations]\n---\n"
+        "Machine learning fits a model, often a [[Neural network]], to examples.\n"
+    ),
+    "entities/neural-network.md": (
+        "---\nsummary: Layers of simple units whose weights are learned.\n"
+        "parent: machine-learning\nrequires: [artificial-neuron]\ntags: [architecture]\n"
+        "aliases: [ANN]\ndemos: [hello]\n---\n"
+        "A network stacks [[artificial-neuron|neurons]]. Each layer computes\n\n"
+        "$$h = \\phi(Wx + b)$$\n\nwhere $W$ is a weight matrix. Costs \\$0.\n\n"
+        "## Training\n\nThe weights follow [[Gradient descent]];"
+        " see [[artificial-neuron#Weights]].\n"
+    ),
+    "entities/artificial-neuron.md": (
+        "---\nsummary: A weighted sum of inputs passed through a non-linearity.\n"
+        "parent: machine-learning\nrelated: [neural-network]\ntags: [foundations]\n---\n"
+        "One unit of a [[neural-network]].\n\n## Weights\n\nNumbers the unit learns.\n"
+    ),
+    "entities/gradient-descent.md": (
+        "---\nsummary: Repeated small steps against the gradient of the loss.\n"
+        "parent: machine-learning\nrelated: [neural-network]\n---\n"
+        "Step size matters: `lr = 0.1` is a common start.\n"
+    ),
+    "entities/xss.md": (
+        '---\ntitle: "<script>alert(1)</script>"\nsummary: "<img src=x onerror=alert(2)>"\n'
+        'parent: machine-learning\ntags: ["<b>bold</b>"]\n---\nA harmless body.\n'
+    ),
+    "demos/hello.py": (
+        "# %% [markdown]\n# Say hello from the kernel.\n\n# %%\nprint('hello from the kernel')\n"
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("browser-site")
+    for relative, text in TREE.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "--strict", "--site-dir", "site"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        del format, args
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if os.environ.get("GLOSSGRAPH_REQUIRE_BROWSER") == "1":
+            pytest.fail("no /usr/bin/chromium: apt-get install chromium")
+        pytest.skip("no /usr/bin/chromium: apt-get install chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def watch(browser: Any, base_url: str) -> Iterator[PageWatch]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watched = PageWatch(context.new_page(), base_url)
+    try:
+        yield watched
+    finally:
+        context.close()

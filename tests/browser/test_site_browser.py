@@ -1,0 +1,75 @@
+"""The built site in headless Chromium: pages, links, graph clicks, search, no script injection."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pagewatch import PageWatch
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_home_lists_concepts_and_nav(watch: PageWatch) -> None:
+    watch.page.goto(watch.base_url)
+    expect(watch.page.locator("h1")).to_have_text("Glossary")
+    expect(watch.page.locator(".md-tabs")).to_contain_text("A–Z")
+    expect(watch.page.locator("article")).to_contain_text("Machine learning")
+    watch.shot("home")
+    watch.assert_clean()
+
+
+def test_concept_page_and_wikilink(watch: PageWatch) -> None:
+    watch.page.goto(watch.base_url + "concepts/neural-network.html")
+    article = watch.page.locator("article")
+    expect(article.locator("h1")).to_have_text("Neural network")
+    expect(article.locator("math").first).to_be_visible()
+    expect(article).to_contain_text("hello from the kernel")
+    watch.shot("concept-neural-network")
+    article.get_by_role("link", name="neurons").click()
+    expect(watch.page).to_have_url(re.compile(r"concepts/artificial-neuron\.html$"))
+    expect(watch.page.locator("article h1")).to_have_text("Artificial neuron")
+    watch.shot("concept-artificial-neuron")
+    watch.assert_clean()
+
+
+def test_graph_node_click_lands_on_concept(watch: PageWatch) -> None:
+    watch.page.goto(watch.base_url + "graph.html")
+    node = watch.page.locator('.gg-graph a[data-key="gradient-descent"]')
+    expect(node).to_have_count(1)
+    watch.shot("graph")
+    node.click()
+    expect(watch.page).to_have_url(re.compile(r"concepts/gradient-descent\.html$"))
+    expect(watch.page.locator("article h1")).to_have_text("Gradient descent")
+    watch.assert_clean()
+
+
+def test_neighbourhood_picture_links(watch: PageWatch) -> None:
+    watch.page.goto(watch.base_url + "concepts/artificial-neuron.html")
+    node = watch.page.locator('.gg-neighbourhood a[data-key="neural-network"]')
+    node.click()
+    expect(watch.page).to_have_url(re.compile(r"concepts/neural-network\.html$"))
+    watch.assert_clean()
+
+
+def test_search_finds_a_concept(watch: PageWatch) -> None:
+    watch.page.goto(watch.base_url)
+    watch.page.locator("label.md-search__icon, .md-search__input").first.click()
+    watch.page.locator("input.md-search__input").fill("neuron")
+    result = watch.page.locator(".md-search-result__item").first
+    expect(result).to_contain_text("neuron", ignore_case=True)
+    watch.shot("search")
+    watch.assert_clean()
+
+
+def test_script_title_shows_as_text(watch: PageWatch) -> None:
+    watch.page.goto(watch.base_url + "concepts/xss.html")
+    expect(watch.page.locator("article h1")).to_have_text("<script>alert(1)</script>")
+    expect(watch.page.locator("article")).to_contain_text("<img src=x onerror=alert(2)>")
+    watch.shot("concept-xss")
+    watch.page.goto(watch.base_url + "a-z.html")
+    expect(watch.page.locator("article")).to_contain_text("<script>alert(1)</script>")
+    watch.shot("a-z")
+    assert watch.dialogs == []
+    watch.assert_clean()

@@ -1,0 +1,205 @@
+"""Whole-site builds through the CLI: strict MkDocs build, links checked, export-docs builds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parent.parent
+
+
+def tiny_png() -> bytes:
+    """Return a valid 4x4 PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    raw = b"".join(b"\x00" + b"\x80\x40\x20" * 4 for _ in range(4))
+    header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+SITE: Mapping[str, str | bytes] = {
+    "entities/machine-learning.md": (
+        "---\nsummary: Programs that improve with data.\ntags: [foundations]\n---\n"
+        "Learning from data, for example with a [[Neural network]].\n"
+    ),
+    "entities/neural-network.md": (
+        "---\nsummary: Layers of simple units.\nparent: machine-learning\n"
+        "requires: [artificial-neuron]\ntags: [architecture]\naliases: [ANN]\n---\n"
+        "Built from [[artificial-neuron|neurons]]: $y = Wx + b$, costs \\$5.\n\n"
+        "![[plot.png|200]]\n\n## Training\n\nSee [[artificial-neuron#Weights]] and `[[code]]`.\n"
+    ),
+    "entities/artificial-neuron.md": (
+        "---\nsummary: A weighted sum and a non-linearity.\nparent: machine-learning\n"
+        "related: [neural-network]\n---\nOne unit.\n\n## Weights\n\nNumbers it learns.\n"
+    ),
+    "entities/img/plot.png": tiny_png(),
+    "entities/xss.md": (
+        '---\ntitle: "<script>alert(1)</script>"\nsummary: "<img src=x onerror=alert(2)>"\n'
+        'parent: machine-learning\ntags: ["<b>bold</b>"]\n---\nA harmless body.\n'
+    ),
+}
+
+
+def write_tree_into(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path -> text or bytes) under ``root``."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
+
+
+def glossgraph(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_tree_into(tmp_path_factory.mktemp("site"), SITE)
+    result = glossgraph(root, "build", "--strict", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    return root / "out"
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.refs.append((tag, name, value))
+
+
+def broken_links(site: Path) -> list[str]:
+    """Return every internal href/src in the site's HTML that names no file."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Refs()
+        parser.feed(page.read_text("utf-8"))
+        for tag, attr, ref in parser.refs:
+            url = urlsplit(ref)
+            if url.scheme or url.netloc or not url.path:
+                if tag != "a" and (url.scheme in ("http", "https") or url.netloc):
+                    broken.append(f"{page.relative_to(site)}: off-origin {attr}={ref}")
+                continue
+            target = (page.parent / unquote(url.path)).resolve()
+            if ref.endswith("/"):
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {attr}={ref}")
+    return broken
+
+
+def test_every_internal_link_resolves(built: Path) -> None:
+    assert (built / "concepts" / "neural-network.html").is_file()
+    assert broken_links(built) == []
+
+
+def test_concept_page_has_demo_free_anatomy(built: Path) -> None:
+    page = (built / "concepts" / "neural-network.html").read_text("utf-8")
+    assert 'href="artificial-neuron.html#weights"' in page
+    assert "<code>[[code]]</code>" in page
+    assert 'display="inline"' in page and "costs $5" in page
+    assert 'src="../images/plot.png" width="200"' in page
+    assert "Learning path" in page and "Referenced by" in page
+
+
+def test_script_title_is_text(built: Path) -> None:
+    page = (built / "concepts" / "xss.html").read_text("utf-8")
+    assert "<script>alert(1)" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page or "&#60;script&#62;" in page
+
+
+def test_nav_stays_small(built: Path) -> None:
+    home = (built / "index.html").read_text("utf-8")
+    assert home.count('href="concepts/') < 10
+    assert "A–Z" in home and "Graph" in home
+
+
+def test_link_checker_finds_a_broken_link(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<a href="b.html">b</a><img src="https://x.org/i.png">')
+    assert broken_links(tmp_path) == [
+        "a.html: href=b.html",
+        "a.html: off-origin src=https://x.org/i.png",
+    ]
+
+
+def test_dangling_link_is_marked_and_fails_strict(tmp_path: Path) -> None:
+    write_tree_into(tmp_path, {"entities/a.md": "---\nsummary: A.\n---\nSee [[nowhere]].\n"})
+    lenient = glossgraph(tmp_path, "build", "--site-dir", "out")
+    assert lenient.returncode == 0, lenient.stderr
+    assert "entities/a.md:5:5: link target 'nowhere'" in lenient.stderr
+    page = (tmp_path / "out" / "concepts" / "a.html").read_text("utf-8")
+    assert '<span class="gg-dangling" title="no concept named “nowhere”">nowhere</span>' in page
+    strict = glossgraph(tmp_path, "build", "--strict", "--site-dir", "out2")
+    assert strict.returncode == 1
+    assert "strict" in strict.stderr and "Traceback" not in strict.stderr
+
+
+def test_content_errors_stop_the_build_without_traceback(tmp_path: Path) -> None:
+    write_tree_into(tmp_path, {"entities/a.md": "---\nparent: [unclosed\n---\nBody.\n"})
+    result = glossgraph(tmp_path, "build", "--site-dir", "out")
+    assert result.returncode == 1
+    assert result.stderr.startswith("entities/a.md:")
+    assert "the site was not built" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_exported_docs_build_without_plugin(tmp_path: Path, builder: str) -> None:
+    write_tree_into(tmp_path, SITE)
+    exported = glossgraph(tmp_path, "export-docs", "export")
+    assert exported.returncode == 0, exported.stderr
+    assert (
+        "glossgraph"
+        not in (tmp_path / "export" / "mkdocs.yml")
+        .read_text("utf-8")
+        .split("plugins:")[1]
+        .split("markdown_extensions")[0]
+    )
+    if shutil.which(builder, path=str(BIN)) is None:
+        pytest.skip(f"{builder} is not installed")
+    result = subprocess.run(
+        [str(BIN / builder), "build"],
+        cwd=tmp_path / "export",
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = tmp_path / "export" / "site"
+    assert (site / "concepts" / "neural-network.html").is_file()
+    assert broken_links(site) == []
