@@ -201,7 +201,8 @@ def _edge_group(scene: Scene, kind: Relation, *, legend: bool = False) -> str:
     style = KIND_STYLES[kind]
     attrs = f'class="gg-edges gg-k-{kind}" stroke="{style.colour}"'
     if kind is not Relation.BROADER and scene.cross_opacity < 1 and not legend:
-        attrs += f' opacity="{scene.cross_opacity}"'
+        faint = 0.6 if kind is Relation.MENTIONS else 1.0  # body links are the most numerous
+        attrs += f' opacity="{scene.cross_opacity * faint:.2f}"'
     if style.dash:
         attrs += f' stroke-dasharray="{_dash(style, scene.stroke)}"'
     if style.directed:

@@ -86,13 +86,10 @@ def _radial_tree(
             leaves[k] += leaves[c]
     first = 0 if len(roots) == 1 else 1
     sector: dict[EntityKey, tuple[float, float, int]] = {}
-    root_of: dict[EntityKey, int] = {}
     _share(roots, 0.0, 2 * math.pi, first, leaves, sector)
-    for i, r in enumerate(roots):
-        root_of[r] = i
-    if len(roots) == 1:
-        for i, c in enumerate(children[roots[0]], start=1):
-            root_of[c] = i
+    # Colour by top-level concept; with only one or two, by the level below them too.
+    sectors = [*roots, *(c for r in roots for c in children[r])] if len(roots) < 3 else roots
+    root_of: dict[EntityKey, int] = {k: i for i, k in enumerate(sectors)}
     for k in order:
         start, stop, depth = sector[k]
         _share(children[k], start, stop, depth + 1, leaves, sector)
@@ -126,32 +123,61 @@ def _share(
         at += width
 
 
+Box = tuple[float, float, float, float]
+
+
+class _Obstacles:
+    """Boxes already on the picture, bucketed in a grid so a look-up stays local."""
+
+    def __init__(self, cell: float) -> None:
+        self.cell = cell
+        self.grid: dict[tuple[int, int], list[tuple[Box, EntityKey | None]]] = {}
+
+    def _cells(self, box: Box) -> list[tuple[int, int]]:
+        x0, y0 = int(box[0] // self.cell), int(box[1] // self.cell)
+        x1, y1 = int((box[0] + box[2]) // self.cell), int((box[1] + box[3]) // self.cell)
+        return [(i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1)]
+
+    def add(self, box: Box, owner: EntityKey | None = None) -> None:
+        for cell in self._cells(box):
+            self.grid.setdefault(cell, []).append((box, owner))
+
+    def hits(self, box: Box, owner: EntityKey) -> bool:
+        return any(
+            other != owner and _overlaps(box, placed)
+            for cell in self._cells(box)
+            for placed, other in self.grid.get(cell, ())
+        )
+
+
 def _place_labels(
     G: nx.MultiDiGraph, nodes: list[Node], size: Mapping[EntityKey, int], font: float
 ) -> list[Node]:
-    """Label the largest nodes first, skipping any label that would overlap one already placed."""
+    """Label the largest nodes first, outward or else inward, never over a label or a node."""
     limit = len(nodes) if len(nodes) <= 150 else _MAX_LABELS
-    taken: list[tuple[float, float, float, float]] = []
-    labelled = {}
+    obstacles = _Obstacles(font * 4)
+    for n in nodes:
+        obstacles.add((n.x - n.r, n.y - n.r, 2 * n.r, 2 * n.r), n.key)
+    labelled: dict[EntityKey, Node] = {}
     for n in sorted(nodes, key=lambda n: (-size[n.key], n.key))[: limit * 4]:
-        if len(taken) >= limit:
+        if len(labelled) >= limit:
             break
         text = truncate(title_of(G, n.key), 24)
         width = text_width(text, font)
-        right = n.x >= 0 or (n.x == 0 and n.y == 0)
-        lx = n.x + n.r + font * 0.3 if right else n.x - n.r - font * 0.3
         ly = n.y + font * 0.35
-        box = (lx if right else lx - width, ly - font, width, font * 1.25)
-        if any(_overlaps(box, other) for other in taken):
-            continue
-        taken.append(box)
-        labelled[n.key] = Node(
-            n.key, n.x, n.y, n.r, n.fill, text, lx, ly, "start" if right else "end", n.css
-        )
+        outward = n.x >= 0
+        for right in (outward, not outward):
+            lx = n.x + n.r + font * 0.3 if right else n.x - n.r - font * 0.3
+            box = (lx if right else lx - width, ly - font * 0.9, width, font * 1.15)
+            if not obstacles.hits(box, n.key):
+                obstacles.add(box)
+                anchor = "start" if right else "end"
+                labelled[n.key] = Node(n.key, n.x, n.y, n.r, n.fill, text, lx, ly, anchor, n.css)
+                break
     return [labelled.get(n.key, n) for n in nodes]
 
 
-def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
