@@ -66,7 +66,7 @@ def test_header_options(
     )
     found = check_demos(EMPTY_GRAPH, Path("demos"))
     assert [d.message for d in found] == expected
-    assert all(str(d).startswith("demos/d.py:2:1: error: ") for d in found)
+    assert all(str(d).startswith("demos/d.py:4:7: error: ") for d in found)
     assert demos.is_dir()
 
 

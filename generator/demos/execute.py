@@ -2,8 +2,9 @@
 
 The kernel is the current interpreter's ipykernel, reached over IPC sockets,
 started in a fresh temporary working directory. The time limit covers the
-whole demo, not each cell. Device details are asked of the kernel after the
-demo's cells by a silent request, so the shown notebook gets no extra cell.
+whole demo (from the moment its kernel is ready), not each cell. Device
+details are asked of the kernel after the demo's cells by a silent request,
+so the shown notebook gets no extra cell.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ class _Session:
         probe: dict[str, Any] = {}
         try:
             async with client.async_setup_kernel(env=self.env, cwd=str(self.work), cleanup_kc=True):
+                started = time.monotonic()  # the limit is the demo's, not the kernel start's
                 status, error = await self._run_cells(client, started + self.timeout)
                 if status in (DemoStatus.OK, DemoStatus.ERROR):
                     probe = await _probe(client)

@@ -14,6 +14,7 @@ from generator.model import DemoId
 
 DEFAULT_OUTPUT_CAP = 10 * 1024 * 1024
 DEFAULT_CACHE_DIR = Path(".glossgraph") / "cache"
+NOT_RUN = "none"  # RunRecord.device of a demo that could not be started
 
 
 class DemoStatus(StrEnum):

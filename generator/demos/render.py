@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.demos.execute import strip_ansi
-from generator.demos.model import DemoResult, RunRecord
+from generator.demos.model import NOT_RUN, DemoResult, RunRecord
 
 MAX_LINES = 200
 MAX_CHARS = 20_000
@@ -64,6 +64,8 @@ def render_demo(result: DemoResult, page_dir: str) -> RenderedDemo:
 
 def record_text(record: RunRecord) -> str:
     """Return ``Ran on CPU · torch 2.13.0 · 2.1 s · 2026-11-23T01:57:00+00:00 · cached``."""
+    if record.device == NOT_RUN:
+        return f"Not run · {record.finished_at}"
     parts = [f"Ran on {record.device}"]
     if record.torch_version:
         parts.append(f"torch {record.torch_version}")

@@ -21,6 +21,7 @@ from generator.demos.execute import execute_notebook
 from generator.demos.freeze import default_frozen_dir, frozen_code_hash, frozen_path
 from generator.demos.keys import cache_key, code_hash, installed_torch_version
 from generator.demos.model import (
+    NOT_RUN,
     DemoResult,
     DemoRun,
     DemoStatus,
@@ -175,7 +176,7 @@ def failed_result(demo_id: DemoId, message: str) -> DemoResult:
     from nbformat.v4 import new_notebook
 
     record = RunRecord(
-        "none", None, 0.0, None, datetime.now(UTC).isoformat(timespec="seconds"), Obtained.EXECUTED
+        NOT_RUN, None, 0.0, None, datetime.now(UTC).isoformat(timespec="seconds"), Obtained.EXECUTED
     )
     notebook = new_notebook()  # type: ignore[no-untyped-call]
     return DemoResult(demo_id, DemoStatus.ERROR, record, notebook, message)
@@ -188,7 +189,7 @@ def _collect(ids: list[DemoId], results: Mapping[DemoId, DemoResult]) -> DemoRun
         return tuple(
             i
             for i, r in ordered.items()
-            if r.record.obtained is obtained and r.record.device != "none"
+            if r.record.obtained is obtained and r.record.device != NOT_RUN
         )
 
     return DemoRun(

@@ -111,19 +111,14 @@ def parse_demo(path: Path, demos_dir: Path) -> tuple[DemoSpec | None, list[Diagn
     if header is not None:
         options, diagnostics = _read_options(path, header)
     body = lines[header.body_start :] if header is not None else lines
-    line = header.first_line if header is not None else 1
-    timeout = _check_timeout(path, line, options.get("timeout"), diagnostics)
-    reads = _check_reads(path, line, options.get("reads"), demos_dir, diagnostics)
+    timeout = _check_timeout(path, _at(header, "timeout"), options.get("timeout"), diagnostics)
+    reads = _check_reads(path, _at(header, "reads"), options.get("reads"), demos_dir, diagnostics)
     for key in sorted(set(options) - OPTION_KEYS):
+        line, col = _at(header, key)
+        message = f"unknown demo option '{key}' (expected one of: timeout, reads)"
+        where = display_path(path)
         diagnostics.append(
-            Diagnostic(
-                display_path(path),
-                line,
-                1,
-                Severity.WARNING,
-                f"unknown demo option '{key}' (expected one of: timeout, reads)",
-                "demo-option-unknown",
-            )
+            Diagnostic(where, line, col, Severity.WARNING, message, "demo-option-unknown")
         )
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics
@@ -155,24 +150,38 @@ def _read_options(path: Path, header: _Header) -> tuple[dict[str, Any], list[Dia
     return {str(k): v for k, v in options.items()}, []
 
 
-def _check_timeout(path: Path, line: int, value: Any, out: list[Diagnostic]) -> float | None:
+def _at(header: _Header | None, key: str) -> tuple[int, int]:
+    """Return the file position of option ``key`` in the header (its first line if not found)."""
+    if header is None:
+        return 1, 1
+    pattern = re.compile(rf"^(\s+){re.escape(key)}\s*:")
+    for offset, text in enumerate(header.text.splitlines()):
+        found = pattern.match(text)
+        if found is not None:
+            return header.first_line + offset, len(found.group(1)) + 3
+    return header.first_line, 1
+
+
+def _check_timeout(
+    path: Path, at: tuple[int, int], value: Any, out: list[Diagnostic]
+) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         message = f"demo option 'timeout' must be a positive number of seconds, got {value!r}"
-        out.append(_diag(path, line, 1, message, "demo-timeout"))
+        out.append(_diag(path, *at, message, "demo-timeout"))
         return None
     return float(value)
 
 
 def _check_reads(
-    path: Path, line: int, value: Any, demos_dir: Path, out: list[Diagnostic]
+    path: Path, at: tuple[int, int], value: Any, demos_dir: Path, out: list[Diagnostic]
 ) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
         message = f"demo option 'reads' must be a list of paths, got {value!r}"
-        out.append(_diag(path, line, 1, message, "demo-reads"))
+        out.append(_diag(path, *at, message, "demo-reads"))
         return ()
     reads: list[str] = []
     for item in value:
@@ -180,7 +189,7 @@ def _check_reads(
         if problem is None:
             reads.append(str(item))
         else:
-            out.append(_diag(path, line, 1, f"demo option 'reads': {problem}", "demo-reads"))
+            out.append(_diag(path, *at, f"demo option 'reads': {problem}", "demo-reads"))
     return tuple(reads)
 
 
