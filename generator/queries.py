@@ -177,9 +177,11 @@ def path(
 ) -> list[Hop]:
     """Return a shortest path between two concepts, each edge usable either way.
 
-    Ties between equally short paths go to the one whose concepts come first
-    in key order, hop by hop. When two concepts share several edges, the hop
-    names the first kind in ``KINDS``, followed forward if possible.
+    The search grows from both ends at once. Ties between equally short paths
+    are broken the same way every time: the path meets in the middle at the
+    smallest key, and each half follows the first-found neighbour in key
+    order. When two concepts share several edges, the hop names the first
+    kind in ``KINDS``, followed forward if possible.
 
     Parameters
     ----------
@@ -206,15 +208,9 @@ def path(
     _require_node(G, source)
     _require_node(G, target)
     allowed = _check_kinds(kinds)
-    parents: dict[str, str] = {}
-    if source != target:
-        parents = _bfs_parents(G, source, target, allowed)
-        if target not in parents:
-            raise nx.NetworkXNoPath(f"no path between {source!r} and {target!r}")
-    steps = [target]
-    while steps[-1] != source:
-        steps.append(parents[steps[-1]])
-    steps.reverse()
+    steps = _shortest_steps(G, source, target, allowed)
+    if steps is None:
+        raise nx.NetworkXNoPath(f"no path between {source!r} and {target!r}")
     return [_hop(G, u, v, allowed) for u, v in pairwise(steps)]
 
 
@@ -449,23 +445,38 @@ def _adjacent(G: nx.MultiDiGraph, node: str, allowed: frozenset[str] | None) -> 
     return sorted(found)
 
 
-def _bfs_parents(
+def _shortest_steps(
     G: nx.MultiDiGraph, source: str, target: str, allowed: frozenset[str] | None
-) -> dict[str, str]:
-    parents: dict[str, str] = {source: source}
-    frontier = [source]
-    while frontier:
-        next_frontier: list[str] = []
-        for node in frontier:
-            for other in _adjacent(G, node, allowed):
-                if other in parents:
-                    continue
-                parents[other] = node
-                if other == target:
-                    return parents
-                next_frontier.append(other)
-        frontier = next_frontier
-    return parents
+) -> list[str] | None:
+    """Return the concepts of a shortest path by BFS from both ends, or None."""
+    parents: tuple[dict[str, str], dict[str, str]] = ({source: source}, {target: target})
+    depths: tuple[dict[str, int], dict[str, int]] = ({source: 0}, {target: 0})
+    frontiers = [[source], [target]]
+    meets = [source] if source == target else []
+    while not meets and frontiers[0] and frontiers[1]:
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        own, other = parents[side], parents[1 - side]
+        reached: list[str] = []
+        for node in frontiers[side]:
+            for nxt in _adjacent(G, node, allowed):
+                if nxt not in own:
+                    own[nxt] = node
+                    depths[side][nxt] = depths[side][node] + 1
+                    reached.append(nxt)
+                    if nxt in other:
+                        meets.append(nxt)
+        frontiers[side] = reached
+    if not meets:
+        return None
+    middle = min(meets, key=lambda node: (depths[0][node] + depths[1][node], node))
+    return [*reversed(_walk(parents[0], middle)), *_walk(parents[1], middle)[1:]]
+
+
+def _walk(parents: dict[str, str], node: str) -> list[str]:
+    chain = [node]
+    while parents[chain[-1]] != chain[-1]:
+        chain.append(parents[chain[-1]])
+    return chain
 
 
 def _hop(G: nx.MultiDiGraph, u: str, v: str, allowed: frozenset[str] | None) -> Hop:
@@ -533,7 +544,7 @@ def _depths(G: nx.MultiDiGraph) -> dict[str, int]:
 
 
 def _degree(G: nx.MultiDiGraph, node: str) -> int:
-    return len(_adjacent(G, node, None))
+    return len(G._succ[node].keys() | G._pred[node].keys() - {node})
 
 
 def _strings(value: object) -> tuple[str, ...]:

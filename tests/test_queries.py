@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import itertools
 
 import networkx as nx
 import pytest
@@ -124,6 +125,29 @@ def test_path_prefers_the_smallest_key_among_equal_paths() -> None:
         ("a", "related", "m"), ("a", "related", "c"), ("m", "related", "z"), ("c", "related", "z")
     )
     assert [hop.target for hop in path(G, "a", "z")] == ["c", "z"]
+
+
+def test_path_is_as_short_as_networkx_finds_and_follows_real_edges() -> None:
+    G = nx.gnm_random_graph(80, 120, seed=7, directed=True)
+    concepts = nx.MultiDiGraph()
+    concepts.add_nodes_from(f"c{n:02d}" for n in G)
+    for n, (u, v) in enumerate(G.edges):
+        kind = ("broader", "requires", "mentions")[n % 3]
+        concepts.add_edge(f"c{u:02d}", f"c{v:02d}", key=kind, kind=kind)
+    undirected = concepts.to_undirected(as_view=True)
+    for a, b in [("c00", "c79"), ("c13", "c42"), ("c05", "c06"), ("c70", "c01")]:
+        hops = path(concepts, a, b)
+        assert len(hops) == nx.shortest_path_length(undirected, a, b)
+        steps = [hops[0].source, *(hop.target for hop in hops)]
+        assert (steps[0], steps[-1]) == (a, b)
+        assert all(h.target == after.source for h, after in itertools.pairwise(hops))
+        for hop in hops:
+            u, v = (
+                (hop.source, hop.target)
+                if hop.direction is Direction.FORWARD
+                else (hop.target, hop.source)
+            )
+            assert concepts.has_edge(u, v, key=hop.kind)
 
 
 def test_path_hop_sentence_reads_both_ways() -> None:
