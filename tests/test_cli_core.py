@@ -163,6 +163,16 @@ def test_query_path_text_draws_labelled_arrows(
     ]
 
 
+def test_query_path_without_a_path_exits_1(
+    glossary: Path, write_tree: TreeWriter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(glossary, {"entities/loner.md": "---\ntitle: Loner\n---\nAlone.\n"})
+    code, out, err = run(capsys, "query", "path", "attention", "loner", "--json")
+    assert code == 1
+    assert json.loads(out) == {"source": "attention", "target": "loner", "hops": None}
+    assert err == "glossgraph: no path between 'attention' and 'loner'\n"
+
+
 def test_query_learn_lists_prerequisites_first(
     glossary: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
