@@ -288,6 +288,15 @@ def test_export_graphml_to_file_loads_back(
     assert ("attention", "softmax", "requires") in set(graph.edges(keys=True))
 
 
+@pytest.mark.parametrize("target", ["missing/graph.json", "entities"])
+def test_export_to_an_unwritable_place_is_a_usage_error(
+    glossary: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    code, _, err = run(capsys, "export", "-o", target)
+    assert code == 2
+    assert err.startswith(f"glossgraph: error: cannot write '{target}': ")
+
+
 def test_argparse_usage_error_exits_2(glossary: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
         main(["query", "neighbors", "attention", "--kind", "parent"])

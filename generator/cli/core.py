@@ -219,9 +219,10 @@ def run_export(args: argparse.Namespace) -> int:
     if output is None:
         sys.stdout.write(text)
         return 0
-    if not output.parent.is_dir():
-        raise UsageError(f"cannot write '{output}': folder '{output.parent}' does not exist")
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write '{output}': {error.strerror}") from None
     print(f"wrote {output}", file=sys.stderr)
     return 0
 
@@ -256,6 +257,8 @@ def run_new(args: argparse.Namespace) -> int:
             file.write(text)
     except FileExistsError:
         raise UsageError(f"'{path}' already exists; edit it instead") from None
+    except OSError as error:
+        raise UsageError(f"cannot write '{path}': {error.strerror}") from None
     print(f"created {path}")
     return 0
 
