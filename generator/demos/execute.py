@@ -18,6 +18,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -71,8 +72,12 @@ def execute_notebook(
     timeout: float,
     output_cap: int,
     cuda_visible: str | None,
+    stop: threading.Event | None = None,
 ) -> Execution:
-    """Run every code cell of ``notebook`` (modified in place) and return the outcome."""
+    """Run every code cell of ``notebook`` (modified in place) and return the outcome.
+
+    Setting ``stop`` (from another thread) kills the kernel; the demo then counts as died.
+    """
     with (
         tempfile.TemporaryDirectory(prefix="gg-run-") as work,
         tempfile.TemporaryDirectory(prefix="gg-k-") as runtime,
@@ -82,11 +87,14 @@ def execute_notebook(
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
         session = _Session(notebook, Path(work), Path(runtime), timeout, output_cap, cuda_visible)
+        session.stop = stop or threading.Event()
         return asyncio.run(session.run())
 
 
 class _Session:
     """One kernel, one notebook, one deadline."""
+
+    stop: threading.Event
 
     def __init__(
         self,
@@ -147,6 +155,9 @@ class _Session:
         from nbclient.exceptions import CellExecutionError, DeadKernelError
 
         while not task.done():
+            if self.stop.is_set():
+                await _cancel(task)
+                return DemoStatus.DIED, "interrupted: the run was stopped"
             if client.gg_over_limit:
                 await _cancel(task)
                 return (

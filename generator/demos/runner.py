@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import sys
+import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -135,20 +136,28 @@ def _execute_all(plans: list[_Plan], ctx: _Context, progress: Progress) -> dict[
     for slot in range(jobs):
         slots.put(slot)
 
+    stop = threading.Event()
+
     def work(plan: _Plan) -> DemoResult:
         slot = slots.get()
         try:
-            result = _execute(plan, ctx, slot)
+            result = _execute(plan, ctx, slot, stop)
         finally:
             slots.put(slot)
         progress.done(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="demo") as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="demo")
+    try:
         return {result.id: result for result in pool.map(work, plans)}
+    except BaseException:  # Ctrl-C: kill the running kernels, start no more
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _execute(plan: _Plan, ctx: _Context, slot: int) -> DemoResult:
+def _execute(plan: _Plan, ctx: _Context, slot: int, stop: threading.Event) -> DemoResult:
     import jupytext
 
     spec = plan.spec
@@ -159,9 +168,11 @@ def _execute(plan: _Plan, ctx: _Context, slot: int) -> DemoResult:
     timeout = ctx.options.timeout or spec.timeout or DEFAULT_TIMEOUT
     reads = {name: ctx.demos_dir / name for name in spec.reads}
     cuda_visible = worker_gpus(ctx.device_cls, list(ctx.gpus), slot)
-    run = execute_notebook(notebook, reads, timeout, ctx.options.output_cap, cuda_visible)
+    run = execute_notebook(notebook, reads, timeout, ctx.options.output_cap, cuda_visible, stop)
     result = DemoResult(spec.id, run.status, run.record, run.notebook, run.error)
     cache.stamp(result, plan.code, plan.key)
+    if stop.is_set():
+        return result
     try:
         cache.store(ctx.options.cache_dir, plan.key, result)
     except OSError as error:
