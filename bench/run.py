@@ -1,0 +1,370 @@
+"""Measure glossgraph's performance figures as ratios taken side by side in one run.
+
+Usage: ``python bench/run.py [--quick] [--only NAME ...] [--write bench/RESULTS.md]``
+
+The machines these run on are shared and noisy, so every figure compares two
+things timed in the same run, interleaved, as the median of several repeats.
+A figure whose piece of glossgraph is missing prints "not available yet".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from harness import (
+    FULL,
+    GLOSSGRAPH,
+    MKDOCS,
+    QUICK,
+    SEED,
+    Figure,
+    MeasureFailed,
+    NotAvailable,
+    Sizes,
+    build,
+    corpus,
+    interleaved,
+    load_graph,
+    need,
+    need_command,
+    percentile,
+    read_and_parse_yaml,
+    report,
+    run_timed,
+    scratch,
+    site_bytes,
+    table,
+    timed,
+)
+
+
+def measure_overhead(s: Sizes) -> list[Figure]:
+    """Our build against a plain ``mkdocs build`` of the docs tree ``export-docs`` writes."""
+    need_command("build")
+    need_command("export-docs")
+    folder = corpus(s.small)
+    with scratch("overhead") as work:
+        docs = work / "exported"
+        run_timed([str(GLOSSGRAPH), "export-docs", str(docs)], folder)
+        plain_args = [str(MKDOCS), "build", "-q", "-f", str(docs / "mkdocs.yml")]
+        actions = {
+            "ours": lambda: build(folder, work / "site-ours"),
+            "plain": lambda: run_timed([*plain_args, "-d", str(work / "site-plain")], docs),
+        }
+        interleaved(actions, 1)  # warm the file cache and byte-code first
+        median = interleaved(actions, s.repeats)
+    return [
+        Figure(
+            f"generator overhead: build / plain mkdocs build, N={s.small:,}",
+            median["ours"] / median["plain"],
+            "x",
+            1.15,
+            f"glossgraph build {median['ours']:.2f} s, mkdocs build {median['plain']:.2f} s",
+        )
+    ]
+
+
+def measure_load(s: Sizes) -> list[Figure]:
+    """Load + check against reading the files and YAML-parsing their front matter."""
+    folder = corpus(s.huge)
+    load_graph(folder)
+    actions = {
+        "ours": lambda: timed(lambda: load_graph(folder)),
+        "floor": lambda: timed(lambda: read_and_parse_yaml(folder / "entities")),
+    }
+    interleaved(actions, 1)
+    median = interleaved(actions, s.repeats)
+    detail = f"load+check {median['ours']:.2f} s, read+CSafeLoader {median['floor']:.2f} s"
+    return [
+        Figure(
+            f"load + check / read + YAML, N={s.huge:,}",
+            median["ours"] / median["floor"],
+            "x",
+            2.0,
+            detail,
+        ),
+        Figure(f"load + check absolute, N={s.huge:,}", median["ours"], "s", 2e-4 * s.huge, detail),
+    ]
+
+
+def measure_queries(s: Sizes) -> list[Figure]:
+    """Latency of ``path`` and ``learn`` on a loaded graph of the largest size."""
+    path = need("generator.queries", "path")
+    learn = need("generator.queries", "learn")
+    graph = load_graph(corpus(s.huge)).graph
+    keys = sorted(graph.nodes)
+    rng = random.Random(SEED)
+    pairs = [(rng.choice(keys), rng.choice(keys)) for _ in range(s.queries)]
+    learners = [rng.choice(keys) for _ in range(s.queries)]
+    figures = []
+    for name, calls in (
+        ("path", [lambda a=a, b=b: _quietly(path, graph, a, b) for a, b in pairs]),
+        ("learn", [lambda k=k: learn(graph, k) for k in learners]),
+    ):
+        times = [timed(call) * 1000 for call in calls]
+        figures.append(
+            Figure(
+                f"query {name} p95, N={s.huge:,} ({len(times)} calls)",
+                percentile(times, 0.95),
+                "ms",
+                50.0,
+                f"median {statistics.median(times):.2f} ms, max {max(times):.2f} ms",
+            )
+        )
+    return figures
+
+
+def _quietly(path: Callable[..., Any], graph: Any, a: str, b: str) -> Any:
+    """Call ``path``, treating 'no path' as an answer rather than a failure."""
+    import networkx as nx
+
+    try:
+        return path(graph, a, b)
+    except nx.NetworkXNoPath:
+        return None
+
+
+def measure_warm(s: Sizes) -> list[Figure]:
+    """A warm rebuild with every demo cached against a build of the same pages with no demos."""
+    need_command("build")
+    with_demos = corpus(s.small, demos=s.demos)
+    without = corpus(s.small)
+    with scratch("warm") as work:
+        build(with_demos, work / "site-cold")  # executes the demos and fills the cache
+        actions = {
+            "warm": lambda: build(with_demos, work / "site-warm"),
+            "none": lambda: build(without, work / "site-none"),
+        }
+        interleaved(actions, 1)
+        median = interleaved(actions, s.repeats)
+    return [
+        Figure(
+            f"warm rebuild ({s.demos} demos cached) / build without demos, N={s.small:,}",
+            median["warm"] / median["none"],
+            "x",
+            1.05,
+            f"warm {median['warm']:.2f} s, no demos {median['none']:.2f} s",
+        )
+    ]
+
+
+def measure_scaling(s: Sizes) -> list[Figure]:
+    """Build time and bytes per page at the big size against the small size."""
+    need_command("build")
+    small, big = corpus(s.small), corpus(s.big)
+    with scratch("scaling") as work:
+        actions = {
+            "small": lambda: build(small, work / "site-small"),
+            "big": lambda: build(big, work / "site-big"),
+        }
+        interleaved(actions, 1)
+        median = interleaved(actions, max(3, s.repeats - 2))
+        sizes = {name: site_bytes(work / f"site-{name}") for name in actions}
+    per_page = {name: total / pages for name, (total, _, pages) in sizes.items()}
+    html_page = {name: html / pages for name, (_, html, pages) in sizes.items()}
+    factor = s.big / s.small
+    return [
+        Figure(
+            f"build time N={s.big:,} / N={s.small:,} ({factor:g}x concepts)",
+            median["big"] / median["small"],
+            "x",
+            4.5 * factor / 4,
+            f"{median['big']:.2f} s / {median['small']:.2f} s",
+        ),
+        Figure(
+            f"bytes per page N={s.big:,} / N={s.small:,}",
+            per_page["big"] / per_page["small"],
+            "x",
+            1.2,
+            f"{per_page['big'] / 1024:.1f} KiB / {per_page['small'] / 1024:.1f} KiB per page "
+            f"({sizes['big'][2]:,} / {sizes['small'][2]:,} pages); HTML alone "
+            f"{html_page['big'] / 1024:.1f} / {html_page['small'] / 1024:.1f} KiB",
+        ),
+    ]
+
+
+def measure_huge(s: Sizes) -> list[Figure]:
+    """One build at the largest size: its search index, and the whole-graph picture's share."""
+    need_command("build")
+    folder = corpus(s.huge)
+    with scratch("huge") as work:
+        seconds = build(folder, work / "site")
+        index = work / "site" / "search" / "search_index.json"
+        figures = [
+            Figure(
+                f"search index size, N={s.huge:,}",
+                index.stat().st_size / 1e6 if index.exists() else None,
+                "MB",
+                6.0,
+                f"site/search/search_index.json; build took {seconds:.1f} s",
+            )
+        ]
+    try:
+        figures.append(_picture_share(s, folder, seconds))
+    except NotAvailable as missing:
+        figures.append(Figure(_PICTURE, None, "%", 10.0, f"not available yet: {missing}"))
+    return figures
+
+
+_PICTURE = "whole-graph picture / build"
+
+
+def _href(key: str) -> str:
+    return f"../concepts/{key}/"
+
+
+def _picture_share(s: Sizes, folder: Path, build_seconds: float) -> Figure:
+    whole_graph_svg = need("generator.render.graphsvg", "whole_graph_svg")
+    graph = load_graph(folder)
+    times = [timed(lambda: whole_graph_svg(graph.graph, _href)) for _ in range(3)]
+    seconds = statistics.median(times)
+    return Figure(
+        f"{_PICTURE}, N={s.huge:,}",
+        100 * seconds / build_seconds,
+        "%",
+        10.0,
+        f"whole_graph_svg {seconds:.2f} s of a {build_seconds:.1f} s build",
+    )
+
+
+def kernel_floor() -> float:
+    """Return the seconds to start a bare kernel (IPC) and run ``import torch`` in it."""
+    from jupyter_client.manager import KernelManager
+
+    with tempfile.TemporaryDirectory(prefix="gg-floor-") as runtime:
+        started = time.perf_counter()
+        manager = KernelManager(kernel_name="python3", transport="ipc")
+        manager.connection_file = str(Path(runtime) / "kernel.json")
+        manager.start_kernel(cwd=runtime)
+        client = manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=120)
+            reply = client.execute_interactive("import torch", timeout=120)
+            seconds = time.perf_counter() - started
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+    if reply["content"]["status"] != "ok":
+        raise MeasureFailed("the bare kernel could not import torch")
+    return seconds
+
+
+def measure_demos(s: Sizes) -> list[Figure]:
+    """One demo against a bare kernel + ``import torch``; then ``--jobs 2`` efficiency."""
+    run_demos = need("generator.demos", "run_demos")
+    options_type = need("generator.demos", "RunOptions")
+    device = need("generator.demos", "Device")
+    demos_dir = corpus(20, demos=s.demos) / "demos"
+    ids = sorted(p.stem for p in demos_dir.glob("*.py"))
+    with scratch("demos") as work:
+
+        def run(chosen: list[str], jobs: int) -> float:
+            options = options_type(
+                device=device.CPU,
+                jobs=jobs,
+                rerun=True,
+                cache_dir=work / "cache",
+                frozen_dir=work / "frozen",
+            )
+            started = time.perf_counter()
+            result = run_demos(chosen, demos_dir, options)
+            seconds = time.perf_counter() - started
+            if result.failed:
+                raise MeasureFailed(f"demos failed: {', '.join(result.failed)}")
+            return seconds
+
+        single = {"demo": lambda: run(ids[:1], 1), "floor": kernel_floor}
+        interleaved(single, 1)
+        one = interleaved(single, s.repeats)
+        many = interleaved({"1": lambda: run(ids, 1), "2": lambda: run(ids, 2)}, min(3, s.repeats))
+    return [
+        Figure(
+            "one demo / bare kernel start + import torch",
+            one["demo"] / one["floor"],
+            "x",
+            None,
+            f"demo {one['demo']:.2f} s, floor {one['floor']:.2f} s",
+        ),
+        Figure(
+            f"parallel efficiency --jobs 2 on {len(ids)} demos",
+            many["1"] / (2 * many["2"]),
+            "",
+            None,
+            f"jobs=1 {many['1']:.2f} s, jobs=2 {many['2']:.2f} s, {os.cpu_count()} CPUs shared",
+            higher_is_better=True,
+        ),
+    ]
+
+
+Measurement = Callable[[Sizes], list[Figure]]
+MEASUREMENTS: dict[str, tuple[str, Measurement]] = {
+    "load": ("load + check / read + YAML", measure_load),
+    "queries": ("query path and learn", measure_queries),
+    "overhead": ("generator overhead: build / plain mkdocs build", measure_overhead),
+    "warm": ("warm rebuild / build without demos", measure_warm),
+    "scaling": ("build time and bytes per page, big / small", measure_scaling),
+    "huge": ("search index size and whole-graph picture share", measure_huge),
+    "demos": ("one demo / kernel floor; --jobs 2 efficiency", measure_demos),
+}
+
+
+def measure(name: str, s: Sizes) -> list[Figure]:
+    """Run one measurement; a missing piece or a failing command becomes a figure, not a crash."""
+    title, function = MEASUREMENTS[name]
+    try:
+        return function(s)
+    except NotAvailable as missing:
+        return [Figure(title, None, "", None, f"not available yet: {missing}")]
+    except MeasureFailed as failure:
+        return [Figure(title, None, "", None, f"failed: {failure}", failed=True)]
+    except Exception as error:  # a harness must report every figure it can
+        return [
+            Figure(title, None, "", None, f"crashed: {type(error).__name__}: {error}", failed=True)
+        ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the chosen measurements, print the table, optionally write it as Markdown."""
+    parser = argparse.ArgumentParser(description="Measure glossgraph's performance figures.")
+    parser.add_argument("--quick", action="store_true", help="small sizes, few repeats (~2 min)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=sorted(MEASUREMENTS),
+        metavar="NAME",
+        help=f"run only these: {', '.join(MEASUREMENTS)}",
+    )
+    parser.add_argument("--write", type=Path, metavar="FILE", help="also write Markdown here")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    figures: list[Figure] = []
+    for name in args.only or list(MEASUREMENTS):
+        print(f"== {name}: {MEASUREMENTS[name][0]}", flush=True)
+        for figure in measure(name, sizes):
+            print(
+                f"   {figure.status:4} {figure.name}: {figure.value_text()} "
+                f"(goal {figure.goal_text()}) {figure.detail}",
+                flush=True,
+            )
+            figures.append(figure)
+    print()
+    print(table(figures))
+    if args.write is not None:
+        command = " ".join(["python bench/run.py", *(argv if argv is not None else sys.argv[1:])])
+        args.write.write_text(report(figures, command, time.perf_counter() - started))
+    return 1 if any(f.failed for f in figures) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
