@@ -130,7 +130,12 @@ def _render_header(graph: ConceptGraph, entity: Entity, near: Neighbours) -> str
     page = concept_path(entity.key)
     crumbs = [f"[Home]({relative_url(page, SiteUrl('index.md'))})"]
     crumbs += [_link(graph, page, ancestor) for ancestor in near.ancestors]
-    lines = [f"# {escape_inline(entity.title)}", "", " › ".join(crumbs), "{: .gg-breadcrumb }"]
+    lines = [
+        f"# {escape_inline(entity.title)}",
+        "",
+        " › ".join(crumbs),
+        "{: .gg-breadcrumb data-search-exclude }",
+    ]
     if entity.aliases:
         names = ", ".join(escape_inline(alias) for alias in entity.aliases)
         lines += ["", f"Also called: {names}", "{: .gg-aliases }"]
@@ -271,7 +276,7 @@ def _href_from(page: SiteUrl, directory_urls: bool) -> Href:
 def _raw_block(css_class: str, html: str) -> str:
     # A blank line would end Markdown's raw HTML block early.
     compact = "\n".join(line for line in html.strip().splitlines() if line.strip())
-    return f'<div class="{css_class}">\n{compact}\n</div>'
+    return f'<div class="{css_class}" data-search-exclude>\n{compact}\n</div>'
 
 
 def _count(n: int, noun: str) -> str:
