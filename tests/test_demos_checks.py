@@ -128,3 +128,13 @@ def test_markdown_change_does_not_stale(tmp_path: Path, monkeypatch: pytest.Monk
     _write(tmp_path, {"_outputs/a.ipynb": _frozen(code_hash(spec, demos))})
     (demos / "a.py").write_text("# %% [markdown]\n# New words\n# %%\nx = 1\n", encoding="utf-8")
     assert check_demos(EMPTY_GRAPH, Path("demos")) == []
+
+
+def test_frozen_output_without_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, {"a.py": "# %%\nx = 1\n", "_outputs/gone.ipynb": _frozen("0" * 64)})
+    (found,) = check_demos(EMPTY_GRAPH, Path("demos"))
+    assert str(found) == (
+        "demos/_outputs/gone.ipynb:1:1: warning: "
+        "frozen output of demo 'gone' has no demo script; delete it"
+    )

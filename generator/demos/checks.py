@@ -21,12 +21,32 @@ def check_demos(
     del cg  # every file is checked, whether or not a concept embeds it
     frozen = frozen_dir if frozen_dir is not None else default_frozen_dir(demos_dir)
     diagnostics: list[Diagnostic] = []
-    for path in demo_files(demos_dir):
+    scripts = demo_files(demos_dir)
+    for path in scripts:
         spec, found = parse_demo(path, demos_dir)
         diagnostics.extend(found)
         if spec is not None:
             diagnostics.extend(_check_frozen(spec, demos_dir, frozen))
+    diagnostics.extend(_check_orphans(frozen, {path.stem for path in scripts}))
     return diagnostics
+
+
+def _check_orphans(frozen_dir: Path, ids: set[str]) -> list[Diagnostic]:
+    """Warn about frozen outputs whose demo script is gone."""
+    if not frozen_dir.is_dir():
+        return []
+    return [
+        Diagnostic(
+            display_path(path),
+            1,
+            1,
+            Severity.WARNING,
+            f"frozen output of demo '{path.stem}' has no demo script; delete it",
+            "demo-frozen-orphan",
+        )
+        for path in sorted(frozen_dir.glob("*.ipynb"))
+        if path.stem not in ids
+    ]
 
 
 def _check_frozen(spec: DemoSpec, demos_dir: Path, frozen_dir: Path) -> list[Diagnostic]:
