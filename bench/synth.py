@@ -310,12 +310,42 @@ def _demo_text(number: int) -> str:
     )
 
 
-MKDOCS_YML = """site_name: Synthetic glossary
+MKDOCS_YML = """\
+# A synthetic glossary, configured like the shipped one so that builds compare.
+site_name: Synthetic glossary
+docs_dir: entities
+use_directory_urls: false
 theme:
   name: material
+  font: false
+  features: [navigation.tabs, navigation.top, search.highlight, content.code.copy]
 plugins:
   - search
-  - glossgraph
+  - glossgraph:
+      entities: entities
+      demos: demos
+nav:
+  - Home: index.md
+  - A–Z: a-z.md
+  - Tags: tags/index.md
+  - Graph: graph.md
+markdown_extensions:
+  - abbr
+  - admonition
+  - attr_list
+  - def_list
+  - footnotes
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.highlight:
+      use_pygments: true
+  - pymdownx.inlinehilite
+  - pymdownx.superfences
+  - pymdownx.tasklist:
+      custom_checkbox: true
 """
 
 
