@@ -37,9 +37,11 @@ _NAV_PAGES = frozenset(page for item in NAV for page in item.values())
 # Set by the CLI for the builds it starts; `mkdocs serve` reloads the config on
 # every rebuild, so command-line overrides cannot live on a plugin instance.
 _OVERRIDES: dict[str, Any] = {}
+# `glossgraph build` prints content errors itself; MkDocs would log them and abort.
+_RAISE_CONTENT_ERRORS: list[bool] = [False]
 
 
-class GlossgraphConfig(base.Config):
+class GlossgraphConfig(base.Config):  # type: ignore[no-untyped-call]
     """The plugin's options in mkdocs.yml (paths relative to mkdocs.yml)."""
 
     entities = c.Type(str, default="entities")
@@ -60,7 +62,7 @@ class ContentStop(PluginError):
         super().__init__(f"{lines}\n{blocked}")
 
 
-class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):
+class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped-call]
     """Add the glossary's pages, images, demo outputs and assets to a MkDocs build."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -117,6 +119,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):
         try:
             return build_docs(options)
         except ContentBlocked as blocked:
+            if _RAISE_CONTENT_ERRORS[0]:
+                raise
             raise ContentStop(blocked) from None
 
     @staticmethod
@@ -161,11 +165,10 @@ def build_site(command: SiteCommand) -> None:
 
     with _session(command) as config_file:
         site_dir = str(command.site_dir.resolve()) if command.site_dir else None
+        _RAISE_CONTENT_ERRORS[0] = True
         try:
             config = load_config(config_file, strict=command.strict or None, site_dir=site_dir)
             build(config)
-        except ContentStop as stop:
-            raise ContentBlocked(stop.diagnostics) from None
         except (Abort, PluginError, ConfigurationError) as error:
             raise BuildError(str(error).strip() or type(error).__name__) from None
 
@@ -177,8 +180,6 @@ def serve_site(command: SiteCommand) -> None:
     with _session(command) as config_file:
         try:
             serve(config_file=config_file, dev_addr=command.dev_addr, strict=command.strict or None)
-        except ContentStop as stop:
-            raise ContentBlocked(stop.diagnostics) from None
         except (Abort, PluginError, ConfigurationError) as error:
             raise BuildError(str(error).strip() or type(error).__name__) from None
 
@@ -205,6 +206,7 @@ def _session(command: SiteCommand) -> Iterator[str]:
             yield str(_write_builtin_config(command, Path(folder)))
     finally:
         _OVERRIDES.clear()
+        _RAISE_CONTENT_ERRORS[0] = False
 
 
 def _write_builtin_config(command: SiteCommand, folder: Path) -> Path:

@@ -10,11 +10,11 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from types import MappingProxyType
 
+from generator.linker import resolve_name
 from generator.links import heading_slugs, toc_slug
 from generator.model import ConceptGraph, Entity, EntityKey, Link, LinkStyle, SiteUrl, SourcePath
 from generator.render.mathml import render_math
 from generator.render.text import code_spans, escape_attr, escape_inline, outside, relative_url
-from generator.slugs import slugify
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp"})
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
@@ -70,11 +70,7 @@ def rewrite_body(entity: Entity, graph: ConceptGraph, page: SiteUrl) -> Rewritte
 
 def resolve(graph: ConceptGraph, name: str) -> EntityKey | None:
     """Return the concept a link target names (key, title, alias or file stem), if any."""
-    for candidate in (name, posixpath.basename(name)):
-        key = graph.names.get(slugify(candidate))
-        if key is not None:
-            return key
-    return None
+    return resolve_name(graph, name) or resolve_name(graph, posixpath.basename(name))
 
 
 def _render_text(body: str, start: int, stop: int, code: list[tuple[int, int]]) -> str:

@@ -23,7 +23,7 @@ from generator.model import (
 )
 from generator.render.docstree import DocsTree
 from generator.render.markdown import concept_path, rewrite_body
-from generator.render.text import escape_inline, page_href, relative_url
+from generator.render.text import escape_inline, page_href, page_meta, relative_url
 from generator.render.tree import Neighbours, neighbours, tag_pages, tag_path
 
 Href = Callable[[EntityKey], str]
@@ -131,6 +131,7 @@ def _render_header(graph: ConceptGraph, entity: Entity, near: Neighbours) -> str
     crumbs = [f"[Home]({relative_url(page, SiteUrl('index.md'))})"]
     crumbs += [_link(graph, page, ancestor) for ancestor in near.ancestors]
     lines = [
+        page_meta(entity.title),
         f"# {escape_inline(entity.title)}",
         "",
         " › ".join(crumbs),

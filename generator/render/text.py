@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import posixpath
 import re
 import unicodedata
@@ -16,6 +18,12 @@ def escape_inline(text: str) -> str:
     """Return user text as inline Markdown that renders literally (no markup, no HTML)."""
     flat = " ".join(text.split())
     return _INLINE_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", flat)
+
+
+def page_meta(title: str) -> str:
+    """Return front matter setting a page's title, HTML-escaped: themes print titles raw."""
+    escaped = html.escape(" ".join(title.split()), quote=True)
+    return f"---\ntitle: {json.dumps(escaped)}\n---\n"
 
 
 def escape_attr(text: str) -> str:

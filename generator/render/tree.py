@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from generator.model import ConceptGraph, EntityKey, Relation, SiteUrl
 from generator.queries import learn
 from generator.render.markdown import concept_path
-from generator.render.text import escape_inline, relative_url
+from generator.render.text import escape_inline, page_meta, relative_url
 from generator.slugs import slugify
 
 
@@ -69,9 +69,9 @@ def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
     pages: dict[SiteUrl, str | bytes] = {}
     lines = ["# Tags", ""]
     for path in sorted(by_path, key=lambda p: names[p][0].casefold()):
-        label = " / ".join(escape_inline(name) for name in sorted(names[path]))
+        label = " / ".join(sorted(names[path]))
         count = len(set(by_path[path]))
-        lines.append(f"- [{label}]({relative_url(index, path)}) ({count})")
+        lines.append(f"- [{escape_inline(label)}]({relative_url(index, path)}) ({count})")
         pages[path] = _tag_page(graph, path, label, _by_title(graph, set(by_path[path])))
     if not by_path:
         lines.append("No concept has a tag yet.")
@@ -81,7 +81,8 @@ def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
 
 def _tag_page(graph: ConceptGraph, path: SiteUrl, label: str, keys: Iterable[EntityKey]) -> str:
     lines = [
-        f"# Tag: {label}",
+        page_meta(f"Tag: {label}"),
+        f"# Tag: {escape_inline(label)}",
         "",
         f"[All tags]({relative_url(path, SiteUrl('tags/index.md'))})",
         "",
