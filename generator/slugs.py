@@ -46,3 +46,17 @@ def is_valid_key(text: str) -> bool:
     (True, False, False)
     """
     return _KEY.fullmatch(text) is not None
+
+
+def name_slug(name: str) -> str:
+    """Return the slug a written name is looked up by: file names lose folders and ``.md``.
+
+    >>> name_slug("sub/Batch Norm.md"), name_slug(" Batch  Norm ")
+    ('batch-norm', 'batch-norm')
+    """
+    text = name.strip()
+    if "/" in text:
+        text = text.rsplit("/", 1)[1]
+    if text.lower().endswith(".md"):
+        text = text[:-3]
+    return slugify(text)

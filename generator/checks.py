@@ -1,0 +1,201 @@
+"""The whole-graph checks of the linker: keys, names, children, headings, cycles, lonely nodes."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from generator.links import heading_slugs, toc_slug
+from generator.model import Diagnostic, Entity, EntityKey, Link, Ref, Relation, Severity, SourcePath
+from generator.slugs import name_slug, slugify
+
+_CYCLE_FIELDS = {Relation.BROADER: "parent", Relation.REQUIRES: "requires"}
+
+
+@dataclass(slots=True)
+class Reporter:
+    """Collects the linker's diagnostics and finds near misses for did-you-mean hints."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: SourcePath, line: int, col: int, message: str, code: str) -> None:
+        self.diagnostics.append(Diagnostic(path, line, col, Severity.ERROR, message, code))
+
+    def warning(self, path: SourcePath, line: int, col: int, message: str, code: str) -> None:
+        self.diagnostics.append(Diagnostic(path, line, col, Severity.WARNING, message, code))
+
+    def suggest(self, word: str, choices: Mapping[str, str]) -> str:
+        """Return `` (did you mean 'x'?)`` for the closest of ``choices``' keys, else ''."""
+        near = [c for c in choices if abs(len(c) - len(word)) <= max(2, len(word) // 4)]
+        match = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
+        return f" (did you mean '{choices[match[0]]}'?)" if match else ""
+
+
+def _where(entity: Entity, name: str) -> tuple[int, int]:
+    return entity.positions.get(name, (1, 1))
+
+
+def register_keys(entities: Iterable[Entity], report: Reporter) -> dict[EntityKey, Entity]:
+    """Return the concepts by key; a key seen before, or none at all, keeps a file out."""
+    kept: dict[EntityKey, Entity] = {}
+    for entity in entities:
+        if not entity.key:
+            continue
+        first = kept.get(entity.key)
+        if first is None:
+            kept[entity.key] = entity
+            continue
+        message = f"duplicate key '{entity.key}': {first.source} has it too"
+        report.error(entity.source, *_where(entity, "entity_key"), message, "duplicate-key")
+    return kept
+
+
+def _claims(entity: Entity) -> Iterable[tuple[str, str, tuple[int, int]]]:
+    """Yield each name ``entity`` answers to: (what it is, as written, where)."""
+    yield "key", entity.key, _where(entity, "entity_key")
+    yield "title", entity.title, _where(entity, "title")
+    for index, alias in enumerate(entity.aliases):
+        yield "alias", alias, _where(entity, f"aliases.{index}")
+    stem = entity.source.rsplit("/", 1)[-1]
+    yield "file name", stem[:-3] if stem.lower().endswith(".md") else stem, (1, 1)
+
+
+def register_names(
+    entities: Iterable[Entity], report: Reporter
+) -> tuple[dict[str, EntityKey], dict[str, tuple[SourcePath, ...]]]:
+    """Return every name a link may use -> key, and the names two concepts claim.
+
+    A claimed-twice name still resolves to the concept whose key it is, if any.
+    """
+    claims: dict[str, dict[EntityKey, tuple[Entity, str]]] = {}
+    for entity in entities:
+        for kind, written, (line, col) in _claims(entity):
+            slug = slugify(written)
+            if not slug:
+                continue
+            by_key = claims.setdefault(slug, {})
+            if not by_key or entity.key in by_key:
+                by_key.setdefault(entity.key, (entity, kind))
+                continue
+            first, first_kind = next(iter(by_key.values()))
+            message = (
+                f"{kind} '{written}' is also the {first_kind} of {first.source}:"
+                " links to it are ambiguous"
+            )
+            report.error(entity.source, line, col, message, "ambiguous-name")
+            by_key[entity.key] = (entity, kind)
+    names: dict[str, EntityKey] = {}
+    ambiguous: dict[str, tuple[SourcePath, ...]] = {}
+    for slug, by_key in claims.items():
+        if len(by_key) == 1 or slug in by_key:
+            names[slug] = next(iter(by_key)) if len(by_key) == 1 else EntityKey(slug)
+        else:
+            ambiguous[slug] = tuple(entity.source for entity, _ in by_key.values())
+    return names, ambiguous
+
+
+def check_children(
+    listed: Iterable[tuple[Entity, Ref, EntityKey]],
+    kept: Mapping[EntityKey, Entity],
+    names: Mapping[str, EntityKey],
+    report: Reporter,
+) -> list[tuple[Entity, Ref, EntityKey]]:
+    """Warn where ``children`` disagrees with a child's ``parent``; return children with none."""
+    orphans: list[tuple[Entity, Ref, EntityKey]] = []
+    for entity, ref, child_key in listed:
+        child = kept.get(child_key)
+        if child is None:
+            continue
+        if child.parent is None:
+            message = (
+                f"children lists '{ref.name}', whose file sets no parent:"
+                f" add 'parent: {entity.key}' to {child.source}"
+            )
+            report.warning(entity.source, ref.line, ref.col, message, "children-mismatch")
+            orphans.append((entity, ref, child_key))
+            continue
+        parent_key = names.get(name_slug(child.parent.name))
+        if parent_key is not None and parent_key != entity.key:
+            message = f"children lists '{ref.name}', but its parent is '{child.parent.name}'"
+            report.warning(entity.source, ref.line, ref.col, message, "children-mismatch")
+    return orphans
+
+
+def _heading_found(heading: str, target: Entity, anchors: dict[str, str]) -> bool:
+    """Return whether ``heading`` (text, anchor or ``^block`` id) exists in ``target``."""
+    if heading.startswith("^"):
+        return heading in target.body
+    if f"# {heading}\n" in target.body:
+        return True
+    lowered = heading.casefold()
+    return (
+        any(text.casefold() == lowered for text in anchors)
+        or heading in anchors.values()
+        or toc_slug(heading) in anchors.values()
+    )
+
+
+def check_headings(
+    links: Iterable[tuple[Entity, Link, EntityKey]],
+    kept: Mapping[EntityKey, Entity],
+    report: Reporter,
+) -> None:
+    """Warn about ``[[t#Heading]]`` links whose heading is not in t (the page still opens)."""
+    cache: dict[int, dict[str, str]] = {}
+    for entity, link, target_key in links:
+        target = entity if target_key == entity.key else kept.get(target_key)
+        if target is None or link.heading is None:
+            continue
+        anchors = cache.get(id(target))
+        if anchors is None:
+            anchors = cache[id(target)] = heading_slugs(target.body)
+        heading = link.heading.rsplit("#", 1)[-1].strip()
+        if _heading_found(heading, target, anchors):
+            continue
+        hint = report.suggest(heading, {text: text for text in anchors})
+        message = f"heading '{heading}' is not in {target.source}{hint}"
+        report.warning(entity.source, link.line, link.col, message, "missing-heading")
+
+
+def _cycle_path(graph: nx.DiGraph, component: set[EntityKey]) -> list[EntityKey]:
+    """Return one cycle in a strongly connected ``component``, from its smallest key, closed."""
+    edges = nx.find_cycle(graph.subgraph(component), source=min(component))
+    nodes: list[EntityKey] = [u for u, _ in edges]
+    first = nodes.index(min(nodes))
+    nodes = nodes[first:] + nodes[:first]
+    return [*nodes, nodes[0]]
+
+
+def check_cycles(
+    edges: Mapping[tuple[EntityKey, EntityKey, str], tuple[SourcePath, int, int]],
+    report: Reporter,
+) -> None:
+    """Report each cycle of ``broader`` or ``requires`` edges once, with the keys around it."""
+    for kind, field_name in _CYCLE_FIELDS.items():
+        sub = nx.DiGraph([(u, v) for u, v, k in edges if k == kind.value])
+        for component in nx.strongly_connected_components(sub):
+            if len(component) < 2:
+                continue
+            path = _cycle_path(sub, component)
+            path_text = " -> ".join(path)
+            source, line, col = edges[(path[0], path[1], kind.value)]
+            report.error(source, line, col, f"cycle in '{field_name}': {path_text}", "cycle")
+
+
+def check_nodes(
+    connected: Collection[EntityKey], kept: Mapping[EntityKey, Entity], report: Reporter
+) -> None:
+    """Warn about concepts with no relation at all and concepts with no summary."""
+    for key, entity in kept.items():
+        if key not in connected:
+            message = (
+                f"'{key}' is not connected to any concept:"
+                " give it a parent, related or requires, or link to it"
+            )
+            report.warning(entity.source, 1, 1, message, "isolated")
+        if not entity.summary:
+            message = f"'{key}' has no summary: start the body with a paragraph or set 'summary'"
+            report.warning(entity.source, *_where(entity, "summary"), message, "no-summary")

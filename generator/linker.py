@@ -1,0 +1,268 @@
+"""Entities -> the checked concept graph.
+
+Every check runs in one pass and adds to one list of diagnostics: a mistake
+in one file never hides a mistake in another.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+import networkx as nx
+
+from generator.checks import (
+    Reporter,
+    check_children,
+    check_cycles,
+    check_headings,
+    check_nodes,
+    register_keys,
+    register_names,
+)
+from generator.links import heading_slugs
+from generator.load import load_entities
+from generator.model import (
+    ConceptGraph,
+    Diagnostic,
+    Entity,
+    EntityKey,
+    Link,
+    Ref,
+    Relation,
+    SourcePath,
+)
+from generator.slugs import is_valid_key, name_slug
+
+__all__ = ["heading_slugs", "link_entities", "load_concept_graph", "name_slug", "resolve_name"]
+
+Edge = tuple[EntityKey, EntityKey, str]
+_BROADER = Relation.BROADER.value
+_RELATED = Relation.RELATED.value
+_REQUIRES = Relation.REQUIRES.value
+_MENTIONS = Relation.MENTIONS.value
+_FIELD_WORDS = {
+    "parent": "parent",
+    "children": "child",
+    "related": "related concept",
+    "requires": "prerequisite",
+}
+
+
+def resolve_name(cg: ConceptGraph, name: str) -> EntityKey | None:
+    """Return the key of the concept ``name`` names (key, title, alias or file stem), if any.
+
+    >>> resolve_name(load_concept_graph(Path("entities")), "Batch Norm") # doctest: +SKIP
+    'batch-norm'
+    """
+    return cg.names.get(name_slug(name))
+
+
+@dataclass(slots=True)
+class _Linker:
+    """The state of one linking pass: names, the graph being built, what was found."""
+
+    entities: dict[EntityKey, Entity]
+    names: dict[str, EntityKey]
+    ambiguous: dict[str, tuple[SourcePath, ...]]
+    images: Mapping[str, SourcePath]
+    demos: frozenset[str] | None
+    report: Reporter
+    edges: dict[Edge, tuple[SourcePath, int, int]] = field(default_factory=dict)
+    slugs: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
+    listed_children: list[tuple[Entity, Ref, EntityKey]] = field(default_factory=list)
+
+    def resolve(
+        self, entity: Entity, name: str, what: str, line: int, col: int
+    ) -> EntityKey | None:
+        """Return the key ``name`` names, or report why it names none."""
+        slug = self.slugs.get(name)
+        if slug is None:
+            slug = self.slugs[name] = name_slug(name)
+        key = self.names.get(slug)
+        if key is not None:
+            return key
+        if slug in self.ambiguous:
+            files = " and ".join(self.ambiguous[slug])
+            self.report.error(
+                entity.source, line, col, f"{what} '{name}' is ambiguous: {files}", "ambiguous-ref"
+            )
+            return None
+        hint = self.hints.get(slug)
+        if hint is None:
+            hint = self.hints[slug] = self.report.suggest(slug, self.names)
+        self.report.error(
+            entity.source, line, col, f"{what} '{name}' is not a concept{hint}", "dangling-ref"
+        )
+        return None
+
+    def add_edge(
+        self, source: Entity, u: EntityKey, v: EntityKey, kind: str, line: int, col: int
+    ) -> None:
+        """Add one relation (stored once per pair and kind) and remember where it was written."""
+        if self.entities.get(source.key) is source:
+            self.edges.setdefault((u, v, kind), (source.source, line, col))
+
+    def link_fields(self, entity: Entity) -> None:
+        """Resolve the front-matter references of ``entity`` and add their edges."""
+        key = entity.key
+        refs: list[tuple[str, Ref]] = [("parent", entity.parent)] if entity.parent else []
+        for name in ("children", "related", "requires"):
+            refs.extend((name, ref) for ref in getattr(entity, name))
+        for name, ref in refs:
+            word = _FIELD_WORDS[name]
+            target = self.resolve(entity, ref.name, word, ref.line, ref.col)
+            if target is None:
+                continue
+            if target == key:
+                self.report.error(
+                    entity.source,
+                    ref.line,
+                    ref.col,
+                    f"'{key}' lists itself as {word}",
+                    "self-reference",
+                )
+                continue
+            if name == "parent":
+                self.add_edge(entity, key, target, _BROADER, ref.line, ref.col)
+            elif name == "children":
+                self.listed_children.append((entity, ref, target))
+            elif name == "related":
+                self.add_edge(entity, key, target, _RELATED, ref.line, ref.col)
+                self.add_edge(entity, target, key, _RELATED, ref.line, ref.col)
+            else:
+                self.add_edge(entity, key, target, _REQUIRES, ref.line, ref.col)
+
+    def check_demos(self, entity: Entity) -> None:
+        """Report demo ids that are not safe slugs or have no ``demos/<id>.py``."""
+        for ref in entity.demos:
+            if not is_valid_key(ref.name):
+                message = (
+                    f"demo id '{ref.name}' is not valid: use lowercase letters, digits and '-'"
+                )
+                self.report.error(entity.source, ref.line, ref.col, message, "invalid-demo-id")
+            elif self.demos is not None and ref.name not in self.demos:
+                hint = self.report.suggest(ref.name, {d: d for d in self.demos})
+                message = f"unknown demo '{ref.name}': there is no demos/{ref.name}.py{hint}"
+                self.report.error(entity.source, ref.line, ref.col, message, "unknown-demo")
+
+    def link_body(self, entity: Entity) -> list[tuple[Link, EntityKey]]:
+        """Resolve the body links of ``entity``; return those with a heading to check."""
+        with_heading: list[tuple[Link, EntityKey]] = []
+        for link in entity.links:
+            if link.embed and self._embeds_file(entity, link):
+                continue
+            if not link.target:
+                with_heading.append((link, entity.key))
+                continue
+            what = "embedded note" if link.embed else "link target"
+            target = self.resolve(entity, link.target, what, link.line, link.col)
+            if target is None:
+                continue
+            if target != entity.key:
+                self.add_edge(entity, entity.key, target, _MENTIONS, link.line, link.col)
+            if link.heading is not None:
+                with_heading.append((link, target))
+        return with_heading
+
+    def _embeds_file(self, entity: Entity, link: Link) -> bool:
+        """Return whether an embed names a file rather than a concept; report a missing one."""
+        name = PurePosixPath(link.target).name.lower()
+        if name in self.images:
+            return True
+        if "." not in name or name.endswith(".md") or name_slug(link.target) in self.names:
+            return False
+        message = f"embedded file '{link.target}' is not in the entities folder"
+        self.report.error(entity.source, link.line, link.col, message, "missing-file")
+        return True
+
+
+def _demo_ids(demos_dir: Path | None) -> frozenset[str] | None:
+    """Return the stems of ``demos/*.py`` (empty if the folder is missing), or None to skip."""
+    if demos_dir is None:
+        return None
+    try:
+        names = os.listdir(demos_dir)
+    except OSError:
+        return frozenset()
+    return frozenset(name[:-3] for name in names if name.endswith(".py"))
+
+
+def _build_graph(entities: Iterable[Entity], edges: Iterable[Edge]) -> nx.MultiDiGraph:
+    """Return the MultiDiGraph of ``entities`` and ``edges`` (edge key and ``kind`` alike).
+
+    The adjacency dicts are filled the way ``add_edge`` fills them, because
+    ``add_edge`` per relation costs more than loading every file does.
+    """
+    graph = nx.MultiDiGraph()
+    succ, pred, nodes = graph._succ, graph._pred, graph._node
+    for entity in entities:
+        succ[entity.key], pred[entity.key] = {}, {}
+        nodes[entity.key] = {
+            "title": entity.title,
+            "summary": entity.summary,
+            "tags": list(entity.tags),
+            "aliases": list(entity.aliases),
+            "source": entity.source,
+            "demos": [ref.name for ref in entity.demos],
+        }
+    for u, v, kind in edges:
+        keys = succ[u].get(v)
+        if keys is None:
+            keys = succ[u][v] = pred[v][u] = {}
+        keys[kind] = {"kind": kind}
+    clear_cache = getattr(nx, "_clear_cache", None)
+    if clear_cache is not None:
+        clear_cache(graph)
+    return graph
+
+
+def link_entities(
+    entities: Iterable[Entity],
+    images: Mapping[str, SourcePath],
+    demos_dir: Path | None,
+    load_diagnostics: Iterable[Diagnostic] = (),
+) -> ConceptGraph:
+    """Return the checked concept graph of ``entities`` with every diagnostic, sorted.
+
+    ``demos_dir`` None skips the check that each demo has a file.
+    """
+    every = sorted(entities, key=lambda e: e.source)
+    report = Reporter()
+    kept = register_keys(every, report)
+    names, ambiguous = register_names(kept.values(), report)
+    linker = _Linker(kept, names, ambiguous, images, _demo_ids(demos_dir), report)
+    to_check: list[tuple[Entity, Link, EntityKey]] = []
+    for entity in every:
+        linker.link_fields(entity)
+        linker.check_demos(entity)
+        to_check.extend((entity, link, target) for link, target in linker.link_body(entity))
+    for entity, ref, child in check_children(linker.listed_children, kept, names, report):
+        linker.add_edge(entity, child, entity.key, _BROADER, ref.line, ref.col)
+    check_headings(to_check, kept, report)
+    check_cycles(linker.edges, report)
+    connected = {key for u, v, _ in linker.edges for key in (u, v)}
+    check_nodes(connected, kept, report)
+    graph = _build_graph(kept.values(), linker.edges)
+    diagnostics = sorted((*load_diagnostics, *report.diagnostics), key=_order)
+    return ConceptGraph(
+        graph=nx.freeze(graph),
+        entities=MappingProxyType(kept),
+        names=MappingProxyType(names),
+        images=MappingProxyType(dict(images)),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def _order(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    return diagnostic.path, diagnostic.line, diagnostic.col
+
+
+def load_concept_graph(entities_dir: Path, demos_dir: Path | None = None) -> ConceptGraph:
+    """Load every concept under ``entities_dir`` and return the checked concept graph."""
+    entities, diagnostics, images = load_entities(entities_dir)
+    return link_entities(entities, images, demos_dir, diagnostics)
