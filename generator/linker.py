@@ -6,8 +6,10 @@ in one file never hides a mistake in another.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -262,7 +264,24 @@ def _order(diagnostic: Diagnostic) -> tuple[str, int, int]:
     return diagnostic.path, diagnostic.line, diagnostic.col
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block.
+
+    Loading creates hundreds of thousands of objects that all stay alive; the
+    collector's repeated full scans of them cost a third of the load time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_concept_graph(entities_dir: Path, demos_dir: Path | None = None) -> ConceptGraph:
     """Load every concept under ``entities_dir`` and return the checked concept graph."""
-    entities, diagnostics, images = load_entities(entities_dir)
-    return link_entities(entities, images, demos_dir, diagnostics)
+    with _collector_paused():
+        entities, diagnostics, images = load_entities(entities_dir)
+        return link_entities(entities, images, demos_dir, diagnostics)

@@ -41,6 +41,8 @@ def display_path(path: Path) -> SourcePath:
     """Return ``path`` as shown to the user: relative to the working directory when inside it."""
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
+    if absolute == cwd:
+        return SourcePath(".")
     if absolute.startswith(cwd + os.sep):
         absolute = absolute[len(cwd) + 1 :]
     return SourcePath(absolute.replace(os.sep, "/"))
@@ -106,10 +108,11 @@ def _bare_wikilink(node: yaml.Node) -> yaml.ScalarNode | None:
     return None
 
 
-def read_source(path: Path, source: SourcePath) -> tuple[str | None, Diagnostic | None]:
+def read_source(path: str | Path, source: SourcePath) -> tuple[str | None, Diagnostic | None]:
     """Return the file's text (BOM dropped, LF line ends) or the diagnostic saying why not."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     except OSError as error:
         message = f"cannot read file: {error.strerror or error}"
         return None, Diagnostic(source, 1, 1, Severity.ERROR, message, "unreadable")
@@ -248,7 +251,11 @@ def load_entity(path: Path, root: Path | None = None) -> tuple[Entity | None, li
     """
     if root is not None and any(part.startswith(".") for part in path.relative_to(root).parts[:-1]):
         return None, []
-    source = display_path(path)
+    return _load_file(str(path), display_path(path), path.stem)
+
+
+def _load_file(path: str, source: SourcePath, stem: str) -> tuple[Entity | None, list[Diagnostic]]:
+    """Return the concept in the file ``path``, shown as ``source``, named ``stem``."""
     text, problem = read_source(path, source)
     if text is None:
         return None, [problem] if problem else []
@@ -258,8 +265,8 @@ def load_entity(path: Path, root: Path | None = None) -> tuple[Entity | None, li
     body, links = strip_comments(body, body_line)
     summary = values.get("summary")
     entity = Entity(
-        key=_key(reader, values.get("entity_key"), path.stem),
-        title=values.get("title") or path.stem,
+        key=_key(reader, values.get("entity_key"), stem),
+        title=values.get("title") or stem,
         summary=summary.strip() if summary is not None else first_paragraph(body),
         source=source,
         body=body,
@@ -279,13 +286,15 @@ def load_entity(path: Path, root: Path | None = None) -> tuple[Entity | None, li
     return entity, reader.diagnostics
 
 
-def _walk(entities_dir: Path) -> Iterator[Path]:
-    """Yield every file under ``entities_dir`` sorted, skipping dot-folders and dotfiles."""
+def _walk(entities_dir: Path) -> Iterator[tuple[str, SourcePath, str]]:
+    """Yield (path, path as shown, file name) for every file, sorted, skipping dot-folders."""
     for folder, subfolders, files in os.walk(entities_dir):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        shown = display_path(Path(folder))
+        prefix = "" if shown == "." else f"{shown}/"
         for name in sorted(files):
             if not name.startswith("."):
-                yield Path(folder, name)
+                yield os.path.join(folder, name), SourcePath(prefix + name), name
 
 
 def load_entities(
@@ -301,11 +310,11 @@ def load_entities(
     entities: list[Entity] = []
     diagnostics: list[Diagnostic] = []
     images: dict[str, SourcePath] = {}
-    for path in _walk(entities_dir):
-        if path.suffix.lower() != ".md":
-            images.setdefault(path.name.lower(), display_path(path))
+    for path, source, name in _walk(entities_dir):
+        if not name.lower().endswith(".md"):
+            images.setdefault(name.lower(), source)
             continue
-        entity, found = load_entity(path)
+        entity, found = _load_file(path, source, name[:-3])
         diagnostics.extend(found)
         if entity is not None:
             entities.append(entity)

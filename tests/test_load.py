@@ -235,3 +235,12 @@ def test_entity_is_frozen(write_tree: TreeWriter, tmp_path: Path) -> None:
     assert isinstance(entity, Entity)
     with pytest.raises(AttributeError):
         entity.title = "x"  # type: ignore[misc]
+
+
+def test_sources_when_the_entities_folder_is_the_working_directory(
+    write_tree: TreeWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_tree(tmp_path, {"entities/a.md": "A.", "entities/sub/b.md": "B."})
+    monkeypatch.chdir(tmp_path / "entities")
+    entities, _, _ = load_entities(Path("."))
+    assert [e.source for e in entities] == ["a.md", "sub/b.md"]
