@@ -8,6 +8,7 @@ import pytest
 from generator.links import parse_links
 from generator.model import ConceptGraph, Entity, EntityKey, SiteUrl, SourcePath
 from generator.render.markdown import rewrite_body, unresolved_links
+from generator.render.text import page_href, relative_url
 from generator.slugs import slugify
 
 PAGE = SiteUrl("concepts/here.md")
@@ -99,3 +100,27 @@ def test_repeated_heading_links_to_first_anchor() -> None:
     here = entity("here", "[[attention#Scaled dot-product|a]]")
     out = rewrite_body(here, graph_of(here, *OTHERS), PAGE).markdown
     assert out == "[a](attention.md#scaled-dot-product)"
+
+
+@pytest.mark.parametrize(
+    ("from_page", "to_path", "expected"),
+    [
+        ("concepts/a.md", "concepts/b.md", "b.md"),
+        ("concepts/a.md", "index.md", "../index.md"),
+        ("index.md", "concepts/a.md", "concepts/a.md"),
+        ("tags/x.md", "tags/index.md", "index.md"),
+        ("concepts/a.md", "images/x.png", "../images/x.png"),
+        ("a/b/c.md", "a/d/e.md", "../d/e.md"),
+        ("concepts/a.md", "concepts/sub/b.md", "sub/b.md"),
+    ],
+)
+def test_relative_url(from_page: str, to_path: str, expected: str) -> None:
+    assert relative_url(SiteUrl(from_page), SiteUrl(to_path)) == expected
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "expected"),
+    [(False, "../graph.html"), (True, "../../graph/index.html")],
+)
+def test_page_href_follows_url_style(directory_urls: bool, expected: str) -> None:
+    assert page_href(SiteUrl("concepts/a.md"), SiteUrl("graph.md"), directory_urls) == expected

@@ -22,6 +22,8 @@ def render_math(text: str) -> str:
     Call it only on text outside code. A formula latex2mathml cannot read is shown
     as marked source text instead.
     """
+    if "$" not in text:
+        return text
     out: list[str] = []
     pos = 0
     for match in _MATH.finditer(text):

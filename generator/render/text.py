@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 import unicodedata
 
@@ -40,8 +39,13 @@ def toc_slug(text: str) -> str:
 
 def relative_url(from_page: SiteUrl, to_path: SiteUrl) -> str:
     """Return the relative link from one docs page to another docs path."""
-    start = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(to_path, start)
+    # posixpath.relpath consults the working directory; docs paths never need it.
+    here = from_page.split("/")[:-1]
+    there = to_path.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def page_href(from_page: SiteUrl, to_page: SiteUrl, directory_urls: bool) -> str:
