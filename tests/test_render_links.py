@@ -124,3 +124,21 @@ def test_relative_url(from_page: str, to_path: str, expected: str) -> None:
 )
 def test_page_href_follows_url_style(directory_urls: bool, expected: str) -> None:
     assert page_href(SiteUrl("concepts/a.md"), SiteUrl("graph.md"), directory_urls) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            '> [!warning] Mind "the" gap\n> Line one\n>\n> Line two\n',
+            '!!! warning "Mind &quot;the&quot; gap"\n\n    Line one\n\n    Line two\n',
+        ),
+        ("> [!TIP]- Folded\n> inside\n", '??? tip "Folded"\n\n    inside\n'),
+        ("> [!note]+\n> open\n", "???+ note\n\n    open\n"),
+        ("> plain quote\n", "> plain quote\n"),
+        ("```\n> [!note] x\n> y\n```\n", "```\n> [!note] x\n> y\n```\n"),
+    ],
+)
+def test_callouts_become_admonitions(body: str, expected: str) -> None:
+    here = entity("here", body)
+    assert rewrite_body(here, graph_of(here, *OTHERS), PAGE).markdown == expected

@@ -19,6 +19,8 @@ from generator.render.text import code_spans, escape_attr, escape_inline, outsid
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp"})
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _LABEL_SPECIAL = re.compile(r"[\[\]]")
+_CALLOUT = re.compile(r"^> ?\[!([A-Za-z]+)\]([+-]?)[ \t]*(.*)\n((?:>.*(?:\n|$))*)", re.MULTILINE)
+_QUOTE_MARK = re.compile(r"^> ?", re.MULTILINE)
 
 
 def _no_images() -> Mapping[SiteUrl, SourcePath]:
@@ -65,12 +67,33 @@ def rewrite_body(entity: Entity, graph: ConceptGraph, page: SiteUrl) -> Rewritte
             dangling.append(link)
         pos = stop
     out.append(_render_text(body, pos, len(body), code))
-    return RewrittenBody("".join(out), MappingProxyType(images), tuple(dangling))
+    markdown = _render_callouts("".join(out))
+    return RewrittenBody(markdown, MappingProxyType(images), tuple(dangling))
 
 
 def resolve(graph: ConceptGraph, name: str) -> EntityKey | None:
     """Return the concept a link target names (key, title, alias or file stem), if any."""
     return resolve_name(graph, name) or resolve_name(graph, posixpath.basename(name))
+
+
+def _render_callouts(text: str) -> str:
+    """Turn Obsidian callouts (``> [!note] Title``) into Material admonitions."""
+    if "[!" not in text:
+        return text
+    code = code_spans(text)
+
+    def admonition(match: re.Match[str]) -> str:
+        if any(a <= match.start() < b for a, b in code):
+            return match.group()
+        kind, fold, title, content = match.groups()
+        marker = {"": "!!!", "+": "???+", "-": "???"}[fold]
+        shown = title.strip().replace('"', "&quot;")
+        heading = f' "{shown}"' if shown else ""
+        inner = _QUOTE_MARK.sub("", content).rstrip("\n")
+        indented = "\n".join(f"    {line}" if line.strip() else "" for line in inner.split("\n"))
+        return f"{marker} {kind.lower()}{heading}\n\n{indented}\n"
+
+    return _CALLOUT.sub(admonition, text)
 
 
 def _render_text(body: str, start: int, stop: int, code: list[tuple[int, int]]) -> str:
