@@ -204,3 +204,20 @@ def test_exported_docs_build_without_plugin(tmp_path: Path, builder: str) -> Non
     site = tmp_path / "export" / "site"
     assert (site / "concepts" / "neural-network.html").is_file()
     assert broken_links(site) == []
+
+
+def test_failed_demo_is_shown_and_fails_strict(tmp_path: Path) -> None:
+    write_tree_into(
+        tmp_path,
+        {
+            "entities/a.md": "---\nsummary: A.\ndemos: [boom]\n---\nBody.\n",
+            "demos/boom.py": "# %%\nprint('before')\nraise ValueError('demo went wrong')\n",
+        },
+    )
+    lenient = glossgraph(tmp_path, "build", "--site-dir", "out")
+    assert lenient.returncode == 0, lenient.stderr
+    assert "demos/boom.py:1:1: warning: demo 'boom' failed (error)" in lenient.stderr
+    page = (tmp_path / "out" / "concepts" / "a.html").read_text("utf-8")
+    assert "demo went wrong" in page and "before" in page
+    strict = glossgraph(tmp_path, "build", "--strict", "--site-dir", "out2")
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr
