@@ -50,7 +50,8 @@
     this.panned = false;
     this.tag = "";
     this.labelLayer = null;
-    this.pending = false;
+    this.pending = 0;
+    this.points = null;
     this.nodes.forEach(function (node, i) { this.index.set(node, i); }, this);
     svg.querySelectorAll(".gg-links [data-e]").forEach(function (edge) {
       var ends = edge.getAttribute("data-e").split(" ").map(Number);
@@ -61,6 +62,7 @@
     }, this);
     this.buildToolbar();
     this.listen();
+    if (this.whole) this.showLabels();
   }
 
   Graph.prototype.buildToolbar = function () {
@@ -264,14 +266,32 @@
     }
   };
 
+  // Relabel once the view has settled: redrawing thousands of nodes per wheel
+  // step is the expensive part, so labels wait until zooming pauses.
   Graph.prototype.scheduleLabels = function () {
     var self = this;
-    if (this.pending) return;
-    this.pending = true;
-    window.requestAnimationFrame(function () {
-      self.pending = false;
+    window.clearTimeout(this.pending);
+    this.svg.classList.add("gg-moving");
+    this.pending = window.setTimeout(function () {
+      self.svg.classList.remove("gg-moving");
       self.showLabels();
+    }, 150);
+  };
+
+  Graph.prototype.readPoints = function () {
+    if (this.points) return this.points;
+    this.points = this.nodes.map(function (node) {
+      var c = node.querySelector("circle");
+      var title = node.querySelector("title");
+      return {
+        x: +c.getAttribute("cx"),
+        y: +c.getAttribute("cy"),
+        r: +c.getAttribute("r"),
+        text: title ? title.textContent : node.getAttribute("data-key"),
+        labelled: !!node.querySelector("text"),
+      };
     });
+    return this.points;
   };
 
   // Zoomed into the whole graph: keep text the same size on screen and label
@@ -280,27 +300,23 @@
     var b = this.box;
     var ratio = b[2] / this.home[2];
     var font = this.font * ratio;
+    var ctm = this.svg.getScreenCTM();
     this.svg.style.fontSize = font + "px";
+    // User units per screen pixel, so graph.css can keep dashes a few pixels long.
+    if (ctm && ctm.a > 0) this.svg.style.setProperty("--gg-u", (1 / ctm.a).toFixed(4) + "px");
     if (this.labelLayer) this.labelLayer.remove();
     this.labelLayer = null;
     if (ratio > 0.5) return;
     var layer = document.createElementNS(SVG_NS, "g");
     layer.setAttribute("class", "gg-zoom-labels");
     var taken = [];
-    var candidates = [];
-    this.nodes.forEach(function (node) {
-      if (node.querySelector("text")) return;
-      var c = node.querySelector("circle");
-      var x = +c.getAttribute("cx");
-      var y = +c.getAttribute("cy");
-      if (x < b[0] || x > b[0] + b[2] || y < b[1] || y > b[1] + b[3]) return;
-      candidates.push({ node: node, x: x, y: y, r: +c.getAttribute("r") });
+    var candidates = this.readPoints().filter(function (n) {
+      return !n.labelled && n.x >= b[0] && n.x <= b[0] + b[2] && n.y >= b[1] && n.y <= b[1] + b[3];
     });
     candidates.sort(function (p, q) { return q.r - p.r; });
     for (var i = 0; i < candidates.length && taken.length < ZOOM_LABELS; i++) {
       var n = candidates[i];
-      var title = n.node.querySelector("title");
-      var text = title ? title.textContent : n.node.getAttribute("data-key");
+      var text = n.text;
       if (text.length > 24) text = text.slice(0, 23) + "\u2026";
       var box = [n.x + n.r + font * 0.3, n.y - font * 0.65, text.length * font * 0.58, font * 1.25];
       var clash = taken.some(function (t) {

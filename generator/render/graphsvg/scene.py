@@ -271,6 +271,7 @@ def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, font: float) -> str:
 def render(G: nx.MultiDiGraph, scene: Scene, href: Href) -> str:
     """Write the scene as standalone SVG text: one element per line, no blank lines."""
     x0, y0, w, h = scene.box
+    ring = min(scene.stroke, 1.6)  # the white ring around circles; labels set their own halo
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'class="gg-graph {scene.css}" viewBox="{num(x0)} {num(y0)} {num(w)} {num(h)}" '
@@ -280,7 +281,7 @@ def render(G: nx.MultiDiGraph, scene: Scene, href: Href) -> str:
         *_render_defs(scene),
         *_render_legend(scene),
         *_render_edges(G, scene),
-        f'<g class="gg-nodes" fill="#212121" stroke="#fff" stroke-width="{num(scene.stroke)}" '
+        f'<g class="gg-nodes" fill="#212121" stroke="#fff" stroke-width="{num(ring)}" '
         'stroke-linejoin="round" paint-order="stroke">',
         *(_render_node(G, n, href, scene.font) for n in scene.nodes),
         "</g>",

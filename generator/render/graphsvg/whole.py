@@ -210,7 +210,7 @@ def whole_graph_svg(G: nx.MultiDiGraph, href: Href, *, tags: Sequence[str] | Non
     nodes = []
     for k in keys:
         angle, radius, _ = placed[k]
-        r = _UNIT * (1 + 0.6 * math.log2(size[k]))
+        r = _UNIT * (1 + 0.4 * math.log2(size[k]))
         fill = NODE_FILLS[root_of[k] % len(NODE_FILLS)]
         nodes.append(Node(k, radius * math.cos(angle), radius * math.sin(angle), r, fill))
     extent = max((abs(n.x) + n.r for n in nodes), default=_RING)
