@@ -81,10 +81,11 @@ class Sizes:
     repeats: int
     demos: int
     queries: int
+    warmup: int
 
 
-FULL = Sizes(small=1000, big=4000, huge=10000, repeats=5, demos=8, queries=300)
-QUICK = Sizes(small=100, big=400, huge=2000, repeats=3, demos=4, queries=100)
+FULL = Sizes(small=1000, big=4000, huge=10000, repeats=3, demos=8, queries=300, warmup=1)
+QUICK = Sizes(small=50, big=200, huge=1000, repeats=2, demos=2, queries=100, warmup=0)
 
 
 # ---------------------------------------------------------------- helpers

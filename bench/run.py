@@ -60,7 +60,7 @@ def measure_overhead(s: Sizes) -> list[Figure]:
             "ours": lambda: build(folder, work / "site-ours"),
             "plain": lambda: run_timed([*plain_args, "-d", str(work / "site-plain")], docs),
         }
-        interleaved(actions, 1)  # warm the file cache and byte-code first
+        interleaved(actions, s.warmup)  # warm the file cache and byte-code first
         median = interleaved(actions, s.repeats)
     return [
         Figure(
@@ -81,7 +81,7 @@ def measure_load(s: Sizes) -> list[Figure]:
         "ours": lambda: timed(lambda: load_graph(folder)),
         "floor": lambda: timed(lambda: read_and_parse_yaml(folder / "entities")),
     }
-    interleaved(actions, 1)
+    interleaved(actions, s.warmup)
     median = interleaved(actions, s.repeats)
     detail = f"load+check {median['ours']:.2f} s, read+CSafeLoader {median['floor']:.2f} s"
     return [
@@ -144,7 +144,7 @@ def measure_warm(s: Sizes) -> list[Figure]:
             "warm": lambda: build(with_demos, work / "site-warm"),
             "none": lambda: build(without, work / "site-none"),
         }
-        interleaved(actions, 1)
+        interleaved(actions, s.warmup)
         median = interleaved(actions, s.repeats)
     return [
         Figure(
@@ -166,8 +166,8 @@ def measure_scaling(s: Sizes) -> list[Figure]:
             "small": lambda: build(small, work / "site-small"),
             "big": lambda: build(big, work / "site-big"),
         }
-        interleaved(actions, 1)
-        median = interleaved(actions, max(3, s.repeats - 2))
+        interleaved(actions, s.warmup)
+        median = interleaved(actions, s.repeats)
         sizes = {name: site_bytes(work / f"site-{name}") for name in actions}
     per_page = {name: total / pages for name, (total, _, pages) in sizes.items()}
     html_page = {name: html / pages for name, (_, html, pages) in sizes.items()}
@@ -204,7 +204,7 @@ def measure_huge(s: Sizes) -> list[Figure]:
                 f"search index size, N={s.huge:,}",
                 index.stat().st_size / 1e6 if index.exists() else None,
                 "MB",
-                6.0,
+                6.0 * s.huge / 10_000,  # ~6 MB at 10,000 concepts stalls a first search
                 f"site/search/search_index.json; build took {seconds:.1f} s",
             )
         ]
@@ -284,7 +284,7 @@ def measure_demos(s: Sizes) -> list[Figure]:
             return seconds
 
         single = {"demo": lambda: run(ids[:1], 1), "floor": kernel_floor}
-        interleaved(single, 1)
+        interleaved(single, s.warmup)
         one = interleaved(single, s.repeats)
         many = interleaved({"1": lambda: run(ids, 1), "2": lambda: run(ids, 2)}, min(3, s.repeats))
     return [
