@@ -65,8 +65,11 @@ class ContentStop(PluginError):
 class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped-call]
     """Add the glossary's pages, images, demo outputs and assets to a MkDocs build."""
 
+    _source_dirs: set[Path]
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Apply CLI overrides, default the nav, and load our CSS/JS on every page."""
+        self._source_dirs = {self._path(config, self.config.entities)}
         for name, value in _OVERRIDES.items():
             self.config[name] = value
         if not config.nav:
@@ -81,7 +84,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         built = self._build(config)
         _report(built, strict=self.config.strict)
         docs_dir = Path(config.docs_dir).resolve()
-        if self._path(config, self.config.entities) == docs_dir:
+        self._source_dirs.add(self._path(config, self.config.entities))
+        if docs_dir in self._source_dirs:
             for source in [f for f in files if _inside(f, docs_dir)]:
                 files.remove(source)
         for path, content in built.tree.files.items():

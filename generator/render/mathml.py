@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from latex2mathml.converter import convert
 
@@ -36,6 +37,7 @@ def render_math(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
 def formula(source: str, *, display: bool) -> str:
     """Return one formula as MathML whose text Markdown will leave alone."""
     try:
