@@ -28,11 +28,13 @@ CHROMIUM_ARGS = [
 
 TREE = {
     "entities/machine-learning.md": (
-        "---\ntitle: Machine learning\nsummary: Programs that get better at a task from data.\ntags: [foundations]\n---\n"
+        "---\ntitle: Machine learning\n"
+        "summary: Programs that get better at a task from data.\ntags: [foundations]\n---\n"
         "Machine learning fits a model, often a [[Neural network]], to examples.\n"
     ),
     "entities/neural-network.md": (
-        "---\ntitle: Neural network\nsummary: Layers of simple units whose weights are learned.\n"
+        "---\ntitle: Neural network\n"
+        "summary: Layers of simple units whose weights are learned.\n"
         "parent: machine-learning\nrequires: [artificial-neuron]\ntags: [architecture]\n"
         "aliases: [ANN]\ndemos: [hello]\n---\n"
         "A network stacks [[artificial-neuron|neurons]]. Each layer computes\n\n"
@@ -41,12 +43,14 @@ TREE = {
         " see [[artificial-neuron#Weights]].\n"
     ),
     "entities/artificial-neuron.md": (
-        "---\ntitle: Artificial neuron\nsummary: A weighted sum of inputs passed through a non-linearity.\n"
+        "---\ntitle: Artificial neuron\n"
+        "summary: A weighted sum of inputs passed through a non-linearity.\n"
         "parent: machine-learning\nrelated: [neural-network]\ntags: [foundations]\n---\n"
         "One unit of a [[neural-network]].\n\n## Weights\n\nNumbers the unit learns.\n"
     ),
     "entities/gradient-descent.md": (
-        "---\ntitle: Gradient descent\nsummary: Repeated small steps against the gradient of the loss.\n"
+        "---\ntitle: Gradient descent\n"
+        "summary: Repeated small steps against the gradient of the loss.\n"
         "parent: machine-learning\nrelated: [neural-network]\n---\n"
         "Step size matters: `lr = 0.1` is a common start.\n"
     ),
