@@ -124,12 +124,16 @@ def check_children(
     return orphans
 
 
+def _plain_heading_line(body: str, heading: str) -> bool:
+    """Return whether ``body`` has a line ``#... heading`` (the common case, without parsing)."""
+    at = body.find(f"# {heading}\n")
+    return at >= 0 and (at == 0 or body[at - 1] in "#\n")
+
+
 def _heading_found(heading: str, target: Entity, anchors: dict[str, str]) -> bool:
     """Return whether ``heading`` (text, anchor or ``^block`` id) exists in ``target``."""
     if heading.startswith("^"):
         return heading in target.body
-    if f"# {heading}\n" in target.body:
-        return True
     lowered = heading.casefold()
     return (
         any(text.casefold() == lowered for text in anchors)
@@ -149,10 +153,12 @@ def check_headings(
         target = entity if target_key == entity.key else kept.get(target_key)
         if target is None or link.heading is None:
             continue
+        heading = link.heading.rsplit("#", 1)[-1].strip()
+        if _plain_heading_line(target.body, heading):
+            continue
         anchors = cache.get(id(target))
         if anchors is None:
             anchors = cache[id(target)] = heading_slugs(target.body)
-        heading = link.heading.rsplit("#", 1)[-1].strip()
         if _heading_found(heading, target, anchors):
             continue
         hint = report.suggest(heading, {text: text for text in anchors})
@@ -175,13 +181,14 @@ def check_cycles(
 ) -> None:
     """Report each cycle of ``broader`` or ``requires`` edges once, with the keys around it."""
     for kind, field_name in _CYCLE_FIELDS.items():
-        sub = nx.DiGraph([(u, v) for u, v, k in edges if k == kind.value])
+        value = kind.value
+        sub = nx.DiGraph([(u, v) for u, v, k in edges if k == value])
         for component in nx.strongly_connected_components(sub):
             if len(component) < 2:
                 continue
             path = _cycle_path(sub, component)
             path_text = " -> ".join(path)
-            source, line, col = edges[(path[0], path[1], kind.value)]
+            source, line, col = edges[(path[0], path[1], value)]
             report.error(source, line, col, f"cycle in '{field_name}': {path_text}", "cycle")
 
 

@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _WIKILINK_VALUE = re.compile(r"\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
 _NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
 _REF_FIELDS = ("children", "related", "requires", "demos")
 _TEXT_LIST_FIELDS = ("aliases", "tags")
 _TEXT_FIELDS = ("entity_key", "title", "summary")
@@ -193,7 +194,8 @@ def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
                 message = f"front matter must be a mapping of fields, not {kind}"
                 reader.report(*reader.where(root), message, "not-a-mapping")
             return {}
-        loader.flatten_mapping(root)
+        if any(key.tag == _MERGE for key, _ in root.value):
+            loader.flatten_mapping(root)
         for name, node in _fields(reader, root):
             reader.positions[name] = reader.where(node)
             values[name] = _read_field(reader, loader, name, node)

@@ -34,6 +34,8 @@ def slugify(text: str) -> str:
     lowered = text.lower()
     if _KEY.fullmatch(lowered):
         return lowered
+    if lowered.isascii():
+        return _NON_ALNUM.sub("-", lowered).strip("-")
     folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub("-", ascii_text).strip("-")
