@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import ast
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -238,6 +240,12 @@ def test_graph_nodes_edges_and_names(write_tree: TreeWriter, tmp_path: Path) -> 
         ("neural-network", "backpropagation", "mentions"),
     ]
     assert all(data["kind"] == key for _, _, key, data in g.edges(keys=True, data=True))
+    rebuilt = nx.MultiDiGraph()
+    rebuilt.add_nodes_from(g.nodes(data=True))
+    rebuilt.add_edges_from(g.edges(keys=True, data=True))
+    assert nx.utils.graphs_equal(g, rebuilt)
+    assert sorted(g.predecessors("chain-rule")) == ["backpropagation"]
+    assert g.in_degree("backpropagation") == 3
     assert g.nodes["neural-network"] == {
         "title": "Neural Network",
         "summary": "Nets. Backprop",
@@ -313,3 +321,26 @@ def test_link_to_an_ambiguous_name(write_tree: TreeWriter, tmp_path: Path) -> No
         " entities/x.md and entities/y.md",
         "entities/z.md:4:20: error: embedded note 'Ghost Note' is not a concept",
     ]
+
+
+CORE_MODULES = ["slugs", "load", "links", "linker", "checks", "summary"]
+STDLIB = set(sys.stdlib_module_names)
+HEAVY = {"torch", "nbclient", "jupyter_client", "jupytext", "mkdocs", "matplotlib", "material"}
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_modules_import_nothing_heavy(module: str) -> None:
+    source = Path(__file__).parent.parent / "generator" / f"{module}.py"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    imported = {
+        name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+        )
+    }
+    assert imported & HEAVY == set()
+    assert imported - STDLIB - {"generator"} <= {"yaml", "networkx"}
