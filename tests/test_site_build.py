@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.model import SiteUrl
+
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
@@ -221,3 +223,19 @@ def test_failed_demo_is_shown_and_fails_strict(tmp_path: Path) -> None:
     assert "demo went wrong" in page and "before" in page
     strict = glossgraph(tmp_path, "build", "--strict", "--site-dir", "out2")
     assert strict.returncode == 1 and "Traceback" not in strict.stderr
+
+
+def test_export_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
+    from generator.errors import UsageError
+    from generator.render.docstree import DocsTree
+    from generator.render.siteconfig import export_docs
+
+    tree = DocsTree({SiteUrl("index.md"): "# Home\n"})
+    export_docs(tree, tmp_path / "ok", "Site")
+    export_docs(DocsTree({SiteUrl("a-z.md"): "# A–Z\n"}), tmp_path / "ok", "Site")
+    assert sorted(p.name for p in (tmp_path / "ok" / "docs").iterdir()) == ["a-z.md"]
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(UsageError, match="not empty"):
+        export_docs(tree, tmp_path / "mine", "Site")
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
