@@ -184,7 +184,10 @@ def _fields(reader: _Reader, root: yaml.Node) -> Iterator[tuple[str, yaml.Node]]
 def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
     """Return the front matter's fields, type-checked; known ones as str, Ref or tuples."""
     root, loader = _compose(reader, yaml_text)
-    if root is None or loader is None:
+    if loader is None:
+        return {}
+    if root is None:
+        loader.dispose()
         return {}
     values: dict[str, Any] = {}
     try:
@@ -224,7 +227,14 @@ def _read_field(reader: _Reader, loader: _Loader, name: str, node: yaml.Node) ->
                     reader.positions[f"aliases.{len(texts)}"] = reader.where(item)
                 texts.append(value.strip().lstrip("#") if name == "tags" else value.strip())
         return tuple(texts)
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.MarkedYAMLError as error:
+        _report_yaml_error(reader, error)
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        message = f"cannot read the value of '{name}': {error}"
+        reader.report(*reader.where(node), message, "yaml-error")
+    return None
 
 
 def _key(reader: _Reader, given: str | None, stem: str) -> EntityKey:

@@ -130,6 +130,8 @@ YAML = "error: invalid YAML in front matter:"
             f"5:1: {YAML} did not find expected ',' or ']' (while parsing a flow sequence at 3:9)",
         ),
         ("title: a\n  bad: x", f"3:6: {YAML} mapping values are not allowed in this context"),
+        ("date: 2024-13-45", "2:7: error: cannot read the value of 'date': month must be in 1..12"),
+        ("n: &a [*a]", f"2:4: {YAML} found unconstructable recursive node"),
         ("entity_key: ../../x", f"2:13: error: entity_key '../../x' {KEY_HINT} (e.g. 'x')"),
         ("entity_key: a/b", f"2:13: error: entity_key 'a/b' {KEY_HINT} (e.g. 'a-b')"),
         ("entity_key: A B", f"2:13: error: entity_key 'A B' {KEY_HINT} (e.g. 'a-b')"),
