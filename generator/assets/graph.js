@@ -318,7 +318,7 @@
       var n = candidates[i];
       var text = n.text;
       if (text.length > 24) text = text.slice(0, 23) + "\u2026";
-      var box = [n.x + n.r + font * 0.3, n.y - font * 0.65, text.length * font * 0.58, font * 1.25];
+      var box = [n.x + n.r + font * 0.3, n.y - font * 0.65, text.length * font * 0.54, font * 1.25];
       var clash = taken.some(function (t) {
         return box[0] < t[0] + t[2] && t[0] < box[0] + box[2] && box[1] < t[1] + t[3] && t[1] < box[1] + box[3];
       });

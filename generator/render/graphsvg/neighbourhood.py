@@ -25,12 +25,12 @@ from generator.render.graphsvg.scene import (
     truncate,
 )
 
-_COLUMN_X = 240.0
+_COLUMN_X = 205.0
 _GRID_X = 95.0
 _ROW = 30.0
 _GRID_ROW = 66.0
 _PARENT_Y = -92.0
-_FONT = 13.0
+_FONT = 15.0
 _LABEL_CHARS = 22
 
 

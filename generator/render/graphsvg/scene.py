@@ -122,7 +122,7 @@ def truncate(text: str, limit: int) -> str:
 
 
 def text_width(text: str, font: float) -> float:
-    return len(text) * font * 0.58
+    return len(text) * font * 0.54
 
 
 def title_of(G: nx.MultiDiGraph, key: EntityKey) -> str:

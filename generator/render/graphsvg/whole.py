@@ -215,7 +215,7 @@ def whole_graph_svg(G: nx.MultiDiGraph, href: Href, *, tags: Sequence[str] | Non
         nodes.append(Node(k, radius * math.cos(angle), radius * math.sin(angle), r, fill))
     extent = max((abs(n.x) + n.r for n in nodes), default=_RING)
     extent = max(extent, max((abs(n.y) + n.r for n in nodes), default=_RING), _RING)
-    font = max(3 * _UNIT, extent / 40)
+    font = max(4 * _UNIT, extent / 30)
     nodes = _place_labels(G, nodes, size, font)
     index = {k: i for i, k in enumerate(keys)}
     edges = [
