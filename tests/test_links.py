@@ -36,6 +36,13 @@ CASES: list[tuple[str, str, list[Case]]] = [
     ("inline code", "`[[a]]` [[b]]", [("b", None, None, False, None, W)]),
     ("double backticks", "``a ` [[a]]`` [[b]]", [("b", None, None, False, None, W)]),
     ("unmatched backtick", "a ` b [[c]]", [("c", None, None, False, None, W)]),
+    ("longer run inside span", "``a```[[b]]`` [[c]]", [("c", None, None, False, None, W)]),
+    (
+        "span stops at blank line",
+        "`a\n\n[[b]]` [[c]]",
+        [("b", None, None, False, None, W), ("c", None, None, False, None, W)],
+    ),
+    ("unmatched pair then single", "`` x `[[a]]` [[b]]", [("b", None, None, False, None, W)]),
     ("code run lengths differ", "```a`` [[x]]", [("x", None, None, False, None, W)]),
     ("fenced", "```\n[[a]]\n```\n[[b]]", [("b", None, None, False, None, W)]),
     ("tilde fence", "~~~python\n[[a]]\n~~~\n[[b]]", [("b", None, None, False, None, W)]),
