@@ -100,21 +100,99 @@ def _label_spot(region: str, x: float, y: float, r: float) -> tuple[float, float
     return x, y + r + _FONT + 1, "middle"
 
 
+def _elbow(a: Node, b: Node, bus: float) -> str:
+    """Return a path from ``a`` to ``b`` that runs vertically to ``bus``, across, then on."""
+    if a.x == b.x:
+        return trimmed_line(a, b)
+    start = a.y + math.copysign(a.r, bus - a.y)
+    end = b.y + math.copysign(b.r + 1, bus - b.y)
+    points = [(a.x, start), (a.x, bus), (b.x, bus), (b.x, end)]
+    return "M" + "L".join(f"{num(x)} {num(y)}" for x, y in points)
+
+
+def _arc(a: Node, b: Node) -> str:
+    """Return a curve from ``a`` to ``b`` bowed towards the middle, away from outward labels."""
+    dx, dy = b.x - a.x, b.y - a.y
+    length = math.hypot(dx, dy) or 1.0
+    px, py = -dy / length, dx / length
+    mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
+    if (px > 0) == (mx > 0):
+        px, py = -px, -py
+    cx, cy = mx + px * length * 0.3, my + py * length * 0.3
+    ax, ay = _towards(a, cx, cy, a.r)
+    bx, by = _towards(b, cx, cy, b.r + 1)
+    return f"M{num(ax)} {num(ay)}Q{num(cx)} {num(cy)} {num(bx)} {num(by)}"
+
+
+def _towards(n: Node, x: float, y: float, distance: float) -> tuple[float, float]:
+    length = math.hypot(x - n.x, y - n.y) or 1.0
+    return n.x + (x - n.x) / length * distance, n.y + (y - n.y) / length * distance
+
+
 def _centre_path(region: str, a: Node, b: Node, centre: Node) -> str:
     """Return the path between the centre and a first-hop node, routed by region."""
     if region == "down":
-        child = a  # a child's only first-hop link to the centre is its own ``broader`` edge
-        bus = child.y - child.r - 12
-        points = [(child.x, child.y - child.r), (child.x, bus), (0.0, bus), (0.0, centre.r + 1)]
-        if child.x == 0:
-            points = [points[0], points[3]]
-        return "M" + "L".join(f"{num(x)} {num(y)}" for x, y in points)
+        return _elbow(a, b, a.y - a.r - 12)  # a child's first-hop link is its ``broader`` edge
     if region == "up":
         return trimmed_line(a, b)
     sa = math.copysign(1.0, b.x - a.x)
     x1, x2 = a.x + sa * a.r, b.x - sa * (b.r + 1)
     mid = (x1 + x2) / 2
     return f"M{num(x1)} {num(a.y)}C{num(mid)} {num(a.y)} {num(mid)} {num(b.y)} {num(x2)} {num(b.y)}"
+
+
+def _far_path(region: str, a: Node, b: Node, anchor: Node) -> str:
+    """Return the path of a link beyond the first hop: elbows above the parent, else an arc."""
+    if region == "up" and anchor.key in (a.key, b.key):
+        far = b if a is anchor else a
+        return _elbow(a, b, far.y + far.r + 12)
+    return _arc(a, b)
+
+
+Reached = Mapping[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]
+
+
+def _place_nodes(
+    G: nx.MultiDiGraph, key: EntityKey, reached: Reached
+) -> tuple[list[Node], dict[EntityKey, str]]:
+    """Return the placed nodes, the centre first, and the region each one sits in."""
+    regions: dict[str, list[EntityKey]] = {"up": [], "down": [], "left": [], "right": []}
+    for v in sorted((v for v in reached if v != key), key=lambda v: reached[v][2]):
+        regions[_region(reached, v)].append(v)
+    centre_label = truncate(title_of(G, key), 30)
+    nodes = [Node(key, 0.0, 0.0, 11.0, "#3949ab", centre_label, 0.0, 28.0, "middle", "gg-centre")]
+    where = {key: "centre"}
+    for name in ("up", "left", "right", "down"):
+        for v, (x, y) in _place_region(name, regions[name]).items():
+            r = 7.0 if reached[v][0] == key else 5.0
+            lx, ly, anchor = _label_spot(name, x, y, r)
+            label = truncate(title_of(G, v), _LABEL_CHARS)
+            nodes.append(Node(v, x, y, r, NODE_FILLS[0], label, lx, ly, anchor))
+            where[v] = name
+    return nodes, where
+
+
+def _route_edges(
+    G: nx.MultiDiGraph, reached: Reached, nodes: Sequence[Node], where: Mapping[EntityKey, str]
+) -> list[Edge]:
+    """Return one edge per node back to the node it was reached from, in its strongest kind."""
+    index = {n.key: i for i, n in enumerate(nodes)}
+    centre = nodes[0]
+    edges = []
+    for v in (n.key for n in nodes[1:]):
+        u = reached[v][0]
+        _, kind, outgoing = links_between(G, u, v)[0]
+        a, b = (nodes[index[u]], nodes[index[v]])
+        if not outgoing:
+            a, b = b, a
+        far = u != centre.key
+        if far:
+            parent = where[u] == "up" and reached[u][0] == centre.key
+            d = _far_path(where[v], a, b, nodes[index[u]] if parent else centre)
+        else:
+            d = _centre_path(where[v], a, b, centre)
+        edges.append(Edge(kind, index[a.key], index[b.key], d, far))
+    return edges
 
 
 def neighbourhood_svg(
@@ -135,50 +213,13 @@ def neighbourhood_svg(
     if key not in G:
         raise UsageError(f"{key!r} is not a concept")
     reached = _select_neighbourhood(G, key, max(depth, 1), max_nodes)
-    regions: dict[str, list[EntityKey]] = {"up": [], "down": [], "left": [], "right": []}
-    for v in sorted((v for v in reached if v != key), key=lambda v: reached[v][2]):
-        regions[_region(reached, v)].append(v)
-    order = [key, *(v for name in ("up", "left", "right", "down") for v in regions[name])]
-    nodes = [
-        Node(
-            key,
-            0.0,
-            0.0,
-            11.0,
-            "#3949ab",
-            truncate(title_of(G, key), 30),
-            0.0,
-            28.0,
-            "middle",
-            "gg-centre",
-        )
-    ]
-    where = {key: "centre"}
-    for name, members in regions.items():
-        for v, (x, y) in _place_region(name, members).items():
-            r = 7.0 if reached[v][0] == key else 5.0
-            lx, ly, anchor = _label_spot(name, x, y, r)
-            label = truncate(title_of(G, v), _LABEL_CHARS)
-            nodes.append(Node(v, x, y, r, NODE_FILLS[0], label, lx, ly, anchor))
-            where[v] = name
-    nodes.sort(key=lambda n: order.index(n.key))
-    index = {n.key: i for i, n in enumerate(nodes)}
-    edges = []
-    for v in order[1:]:
-        u, _, _ = reached[v]
-        _, kind, outgoing = links_between(G, u, v)[0]
-        a, b = (
-            (nodes[index[u]], nodes[index[v]]) if outgoing else (nodes[index[v]], nodes[index[u]])
-        )
-        far = u != key
-        d = trimmed_line(a, b) if far else _centre_path(where[v], a, b, nodes[0])
-        edges.append(Edge(kind, index[a.key], index[b.key], d, far))
+    nodes, where = _place_nodes(G, key, reached)
     scene = Scene(
         "gg-neighbourhood",
         "gg-n-" + key,
         f"Concepts around {title_of(G, key)}",
         tuple(nodes),
-        tuple(edges),
+        tuple(_route_edges(G, reached, nodes, where)),
         bounds(nodes, _FONT, 14.0),
         _FONT,
         1.6,
