@@ -478,3 +478,22 @@ def test_hover_filter_pan_and_click_in_a_browser(chromium: Any, tmp_path: Path) 
     p.mouse.up()
     p.wait_for_url("**/concepts/momentum.md")
     assert errors == []
+
+
+@pytest.mark.browser
+def test_zooming_into_the_whole_graph_labels_the_nodes_in_view(
+    chromium: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "graph.html"
+    path.write_text(page_with([whole_graph_svg(random_glossary(400, seed=5), href)]), "utf-8")
+    page, errors = open_page(chromium, path)
+    assert page.locator(".gg-zoom-labels text").count() == 0
+
+    for _ in range(4):
+        page.click("button[aria-label='Zoom in']")
+    page.wait_for_selector(".gg-zoom-labels text", timeout=5000)
+
+    assert page.locator(".gg-zoom-labels text").count() > 0
+    page.click("text=Reset")
+    page.wait_for_function("!document.querySelector('.gg-zoom-labels')", timeout=5000)
+    assert errors == []
