@@ -10,15 +10,18 @@ from generator.model import ConceptGraph, Entity, EntityKey, SiteUrl, SourcePath
 from generator.render.markdown import rewrite_body
 from generator.render.mathml import render_math
 
-INLINE = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
-BLOCK = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+INLINE = '<span class="gg-math"><math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
+BLOCK = (
+    '<span class="gg-math-display"><math xmlns="http://www.w3.org/1998/Math/MathML" '
+    'display="block">'
+)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("$x$", f"{INLINE}<mrow><mi>x</mi></mrow></math>"),
-        ("$$x$$", f"{BLOCK}<mrow><mi>x</mi></mrow></math>"),
+        ("$x$", f"{INLINE}<mrow><mi>x</mi></mrow></math></span>"),
+        ("$$x$$", f"{BLOCK}<mrow><mi>x</mi></mrow></math></span>"),
         (r"costs \$5", "costs &#36;5"),
         (r"\$x\$", "&#36;x&#36;"),
         ("between $5 and $10", "between $5 and $10"),
@@ -54,4 +57,12 @@ def test_math_in_code_is_left_alone() -> None:
     )
     graph = ConceptGraph(nx.MultiDiGraph(), {concept.key: concept}, {}, {}, ())
     out = rewrite_body(concept, graph, SiteUrl("concepts/a.md")).markdown
-    assert out.startswith("`$x$` and\n```\n$y$\n```\nbut <math")
+    assert out.startswith('`$x$` and\n```\n$y$\n```\nbut <span class="gg-math"><math')
+
+
+def test_formula_at_the_start_of_a_line_stays_inside_its_paragraph() -> None:
+    import markdown
+
+    html = markdown.markdown(render_math("The sum\n$a + b$ is\nsmall."))
+    assert html.count("<p>") == 1
+    assert html.startswith("<p>The sum") and html.endswith("small.</p>")

@@ -46,7 +46,10 @@ def formula(source: str, *, display: bool) -> str:
         shown = html.escape(source.strip(), quote=True)
         shown = _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", shown)
         return f'<code class="gg-math-error" title="could not read this formula">{shown}</code>'
-    return _TEXT_NODE.sub(_protect_text, mathml)
+    # Python-Markdown counts <math> as a block-level tag: one at the start of a
+    # line would split its paragraph or list item, so wrap it in an inline span.
+    kind = "gg-math-display" if display else "gg-math"
+    return f'<span class="{kind}">{_TEXT_NODE.sub(_protect_text, mathml)}</span>'
 
 
 def _protect_text(match: re.Match[str]) -> str:
