@@ -15,10 +15,8 @@ from urllib.parse import unquote
 from generator.model import Link, LinkStyle
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.MULTILINE)
-# A run of n backticks up to the next run of exactly n, not across a blank line.
-_CODE = r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)"
-_CODE_SPAN = re.compile(_CODE, re.DOTALL)
-_CODE_OR_COMMENT = re.compile(_CODE + r"|%%.*?(%%|\Z)", re.DOTALL)
+_BACKTICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _WIKI_PATTERN = r"\[\[([^\[\]\n]*(?:\][^\[\]\n]+)*)\]\]"
 _WIKI = re.compile(_WIKI_PATTERN)
 _LINK = re.compile(
@@ -75,14 +73,39 @@ def _gaps(length: int, ranges: list[Range]) -> Iterator[Range]:
 
 def _inline_ranges(body: str, start: int, end: int, comments: bool) -> list[Range]:
     """Return code spans (and ``%%comments%%`` if asked) between ``start`` and ``end``."""
-    pattern = _CODE_OR_COMMENT if comments else _CODE_SPAN
+    if "`" not in body[start:end] and not (comments and "%%" in body[start:end]):
+        return []
     ranges: list[Range] = []
-    for match in pattern.finditer(body, start, end):
-        if comments and match.group(2) == "":  # an unclosed comment hides the rest, as in Obsidian
-            ranges.append((match.start(), len(body)))
+    pos = start
+    while pos < end:
+        tick = body.find("`", pos, end)
+        pct = body.find("%%", pos, end) if comments else -1
+        if pct >= 0 and (tick < 0 or pct < tick):
+            close = body.find("%%", pct + 2)
+            stop = len(body) if close < 0 else close + 2
+            ranges.append((pct, stop))
+            pos = stop
+            continue
+        if tick < 0:
             break
-        ranges.append(match.span())
+        run = _BACKTICKS.match(body, tick, end)
+        assert run is not None
+        closing = _find_closing_run(body, run.end(), end, len(run.group()))
+        if closing < 0:
+            pos = run.end()
+            continue
+        ranges.append((tick, closing))
+        pos = closing
     return ranges
+
+
+def _find_closing_run(body: str, pos: int, end: int, size: int) -> int:
+    """Return the end of the backtick run of exactly ``size`` closing a code span, or -1."""
+    blank = _BLANK_LINE.search(body, pos, end)
+    for run in _BACKTICKS.finditer(body, pos, blank.start() if blank else end):
+        if len(run.group()) == size:
+            return run.end()
+    return -1
 
 
 def protected_ranges(body: str, *, comments: bool = False) -> list[Range]:
