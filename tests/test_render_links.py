@@ -41,13 +41,15 @@ OTHERS = (
 )
 
 CASES = [
-    ("[[attention]]", "[attention](attention.md)"),
+    ("[[attention]]", "[Attention](attention.md)"),
+    ("[[gradient-descent]]", "[Gradient descent](gradient-descent.md)"),
+    ("[[ATTENTION]]", "[ATTENTION](attention.md)"),
     ("[[Attention|the mechanism]]", "[the mechanism](attention.md)"),
     ("[[gd]]", "[gd](gradient-descent.md)"),
     ("[[Gradient Descent]]", "[Gradient Descent](gradient-descent.md)"),
     (
         "[[attention#Scaled dot-product]]",
-        "[attention › Scaled dot-product](attention.md#scaled-dot-product)",
+        "[Attention › Scaled dot-product](attention.md#scaled-dot-product)",
     ),
     ("[[attention#Not There|x]]", "[x](attention.md#not-there)"),
     ("[[#Local heading]]", "[Local heading](#local-heading)"),

@@ -120,8 +120,12 @@ def _render_link(
     key = resolve(graph, target)
     if key is None:
         return _dangling(link, f"no concept named “{target}”"), None, False
-    anchor = _anchor(link.heading, graph.entities[key].body if key in graph.entities else None)
-    return f"[{_label(link)}]({relative_url(page, concept_path(key))}{anchor})", None, True
+    entity = graph.entities.get(key)
+    anchor = _anchor(link.heading, entity.body if entity is not None else None)
+    # A link written as the bare key ([[vanishing-gradient]]) reads better as the title.
+    shown = entity.title if entity is not None and target == key else None
+    label = _label(link, shown)
+    return f"[{label}]({relative_url(page, concept_path(key))}{anchor})", None, True
 
 
 def _anchor(heading: str | None, body: str | None) -> str:
@@ -148,12 +152,12 @@ def _render_image(
     return f"![{alt}]({relative_url(page, image_path(source))}){size}", source, True
 
 
-def _label(link: Link) -> str:
+def _label(link: Link, title: str | None = None) -> str:
     if link.label:
         return _LABEL_SPECIAL.sub(lambda m: "\\" + m.group(), link.label)
     if link.style is LinkStyle.MARKDOWN:
         return escape_inline(link.target)
-    text = link.target
+    text = title or link.target
     if link.heading:
         text = f"{text} › {link.heading}" if text else link.heading
     return escape_inline(text)
