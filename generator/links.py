@@ -150,47 +150,35 @@ def _markdown_target(destination: str) -> tuple[str, str | None] | None:
     return path, fragment or None
 
 
-class _Locator:
-    """Turn offsets in a body into 1-based line and column in the source file."""
-
-    def __init__(self, text: str, first_line: int) -> None:
-        self._text = text
-        self._offset = 0
-        self._line = first_line
-        self._line_start = 0
-        self._first_line = first_line
-
-    def __call__(self, offset: int) -> tuple[int, int]:
-        if offset < self._offset:
-            self._offset, self._line, self._line_start = 0, self._first_line, 0
-        text = self._text
-        self._line += text.count("\n", self._offset, offset)
-        self._line_start = text.rfind("\n", 0, offset) + 1
-        self._offset = offset
-        return self._line, offset - self._line_start + 1
-
-
 def _scan(body: str, body_line: int, protected: list[Range]) -> list[Link]:
     """Return the links in the parts of ``body`` outside ``protected``, in order."""
-    locate = _Locator(body, body_line)
     links: list[Link] = []
-    for start, end in _gaps(len(body), protected):
+    line, counted = body_line, 0  # line number of offset ``counted``; links come in order
+    gaps = _gaps(len(body), protected) if protected else ((0, len(body)),)
+    for start, end in gaps:
         for match in _LINK.finditer(body, start, end):
-            before = body[match.start() - 1] if match.start() > start else ""
+            at = match.start()
+            before = body[at - 1] if at > start else ""
             inner = match.group(1)
             if inner is not None:
-                embed = before == "!"
-                parts = None if before == "\\" else _wiki_link(inner, embed)
-                if parts is not None:
-                    span = (match.start() - embed, match.end())
-                    links.append(Link(*parts[:3], embed, parts[3], span, *locate(span[0])))
+                parts = None if before == "\\" else _wiki_link(inner, before == "!")
+                if parts is None:
+                    continue
+                at -= before == "!"
+                line += body.count("\n", counted, at)
+                counted = at
+                col = at - body.rfind("\n", 0, at)
+                span = (at, match.end())
+                links.append(Link(*parts[:3], before == "!", parts[3], span, line, col))
                 continue
             found = None if before and before in "!\\]" else _markdown_target(match.group(3))
             if found is not None:
+                line += body.count("\n", counted, at)
+                counted = at
+                col = at - body.rfind("\n", 0, at)
                 label = match.group(2).strip() or None
-                position = locate(match.start())
                 links.append(
-                    Link(*found, label, False, None, match.span(), *position, LinkStyle.MARKDOWN)
+                    Link(*found, label, False, None, match.span(), line, col, LinkStyle.MARKDOWN)
                 )
     return links
 

@@ -87,8 +87,10 @@ class _Reader:
         if node.tag == _NULL or not str(node.value).strip():
             return None
         value = str(node.value).strip()
-        linked = _WIKILINK_VALUE.fullmatch(value)
-        return Ref(linked.group(1).strip() if linked else value, *self.where(node))
+        linked = _WIKILINK_VALUE.fullmatch(value) if value.startswith("[[") else None
+        mark = node.start_mark
+        name = linked.group(1).strip() if linked else value
+        return Ref(name, self.first_line + mark.line, mark.column + 1)
 
     def items(self, node: yaml.Node) -> list[yaml.Node]:
         if isinstance(node, yaml.SequenceNode) and _bare_wikilink(node) is None:
