@@ -34,9 +34,9 @@ print(f"device: {device} ({name})")
 tokens = ["the", "cat", "sat", "on", "the", "mat"]
 vocabulary = sorted(set(tokens))
 d = 8
-embedding = torch.randn(len(vocabulary), d, device=device)
+embedding = torch.randn(len(vocabulary), d).to(device)  # drawn on the CPU: same on any device
 x = embedding[[vocabulary.index(t) for t in tokens]]  # (6, d): one row per token
-w_q, w_k, w_v = (torch.randn(d, d, device=device) / math.sqrt(d) for _ in range(3))
+w_q, w_k, w_v = (torch.randn(d, d).to(device) / math.sqrt(d) for _ in range(3))
 q, k, v = x @ w_q, x @ w_k, x @ w_v
 
 scores = q @ k.T / math.sqrt(d)  # (6, 6): row i scores every token j for token i

@@ -28,12 +28,12 @@ name = torch.cuda.get_device_name() if device == "cuda" else "CPU"
 print(f"device: {device} ({name})")
 
 dtype = torch.float64  # double precision, so any difference is a real mistake
-x = torch.randn(8, 3, device=device, dtype=dtype)
-y = torch.randn(8, 1, device=device, dtype=dtype)
+x = torch.randn(8, 3, dtype=dtype).to(device)  # drawn on the CPU: same on any device
+y = torch.randn(8, 1, dtype=dtype).to(device)
 params = {
-    "W1": (0.5 * torch.randn(3, 4, device=device, dtype=dtype)).requires_grad_(),
+    "W1": (0.5 * torch.randn(3, 4, dtype=dtype)).to(device).requires_grad_(),
     "b1": torch.zeros(4, device=device, dtype=dtype, requires_grad=True),
-    "W2": (0.5 * torch.randn(4, 1, device=device, dtype=dtype)).requires_grad_(),
+    "W2": (0.5 * torch.randn(4, 1, dtype=dtype)).to(device).requires_grad_(),
     "b2": torch.zeros(1, device=device, dtype=dtype, requires_grad=True),
 }
 W1, b1, W2, b2 = params.values()

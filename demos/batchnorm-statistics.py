@@ -31,7 +31,7 @@ name = torch.cuda.get_device_name() if device == "cuda" else "CPU"
 print(f"device: {device} ({name})")
 
 depth, width = 15, 128
-x = 3 + 2 * torch.randn(512, width, device=device)  # inputs that are not centred
+x = (3 + 2 * torch.randn(512, width)).to(device)  # not centred; drawn on the CPU
 
 
 def deep_net(batchnorm: bool) -> nn.Sequential:

@@ -75,7 +75,7 @@ plt.show()
 # only ones that give this output.
 
 # %%
-learned = torch.randn(1, 1, 3, 3, device=device, requires_grad=True)
+learned = torch.randn(1, 1, 3, 3).to(device).requires_grad_()
 opt = torch.optim.Adam([learned], lr=0.3)
 for _ in range(500):
     loss = F.mse_loss(F.conv2d(image[None, None], learned, padding=1)[0, 0], gx)

@@ -31,8 +31,8 @@ print(f"device: {device} ({name})")
 
 def make_data(n: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Return n noisy samples of sin(3x) on [-1, 1]."""
-    x = torch.rand(n, 1, device=device) * 2 - 1
-    return x, torch.sin(3 * x) + noise * torch.randn(n, 1, device=device)
+    x = torch.rand(n, 1) * 2 - 1  # drawn on the CPU, so the data are the same on any device
+    return x.to(device), (torch.sin(3 * x) + noise * torch.randn(n, 1)).to(device)
 
 
 noise = 0.5

@@ -29,7 +29,7 @@ print(f"device: {device} ({name})")
 
 first, second = nn.Linear(3, 5), nn.Linear(5, 2)
 model = nn.Sequential(first, nn.ReLU(), second).to(device)
-x = torch.randn(4, 3, device=device)  # a batch of 4 examples, 3 features each
+x = torch.randn(4, 3).to(device)  # a batch of 4 examples, 3 features each
 
 # %% [markdown]
 # Each row of `x` is one example. The first layer maps 3 numbers to 5, ReLU

@@ -53,7 +53,7 @@ model = NextValue().to(device)
 opt = torch.optim.Adam(model.parameters(), lr=1e-2)
 losses = []
 for _ in range(150):
-    batch = torch.randint(0, len(inputs), (64,), device=device)
+    batch = torch.randint(0, len(inputs), (64,)).to(device)
     loss = nn.functional.mse_loss(model(inputs[batch]), targets[batch])
     opt.zero_grad()
     loss.backward()

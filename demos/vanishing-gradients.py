@@ -30,8 +30,8 @@ name = torch.cuda.get_device_name() if device == "cuda" else "CPU"
 print(f"device: {device} ({name})")
 
 depth, width = 20, 64
-x = torch.randn(256, width, device=device)
-target = torch.randn(256, 1, device=device)
+x = torch.randn(256, width).to(device)  # drawn on the CPU: same on any device
+target = torch.randn(256, 1).to(device)
 
 
 def deep_mlp(activation: type[nn.Module]) -> nn.Sequential:
