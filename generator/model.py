@@ -21,7 +21,7 @@ SourcePath = NewType("SourcePath", str)
 """A source file as shown to the user (POSIX, relative to the working directory when inside it)."""
 
 SiteUrl = NewType("SiteUrl", str)
-"""A path inside the built site or docs tree, POSIX, no leading slash (``concepts/attention.md``)."""
+"""A path in the built site or docs tree: POSIX, no leading slash (``concepts/attention.md``)."""
 
 DemoId = NewType("DemoId", str)
 """A demo's identity: the stem of ``demos/<id>.py``, a safe slug like an EntityKey."""
