@@ -149,12 +149,15 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def interleaved(actions: dict[str, Callable[[], float]], repeats: int) -> dict[str, float]:
-    """Run each action once per round, in turn, and return each one's median seconds."""
+    """Run each action once per round, in turn, and return each one's median seconds.
+
+    With no rounds (a skipped warm-up) nothing runs and the result is empty.
+    """
     samples: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(repeats):
         for name, action in actions.items():
             samples[name].append(action())
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return {name: statistics.median(values) for name, values in samples.items() if values}
 
 
 def build(folder: Path, site: Path, *extra: str) -> float:
@@ -248,9 +251,11 @@ def machine() -> list[str]:
     ]
 
 
-def report(figures: Sequence[Figure], command: str, seconds: float) -> str:
-    """Return the Markdown for bench/RESULTS.md."""
+def report(figures: Sequence[Figure], sizes: Sizes, command: str, seconds: float) -> str:
+    """Return the Markdown for bench/RESULTS.md (hand-written notes are added by the caller)."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    missing = [f"- {f.name}: {f.detail}" for f in figures if f.status in ("SKIP", "FAIL")]
+    load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
     return "\n".join(
         [
             "# Benchmark results",
@@ -259,11 +264,20 @@ def report(figures: Sequence[Figure], command: str, seconds: float) -> str:
             "",
             f"    {command}",
             "",
+            f"Each ratio is the median of {sizes.repeats} interleaved repeats of both sides "
+            f"(after {sizes.warmup} warm-up round). PASS/MISS compare with the goal; "
+            "INFO figures have no goal and are reported.",
+            "",
             table(figures),
             "",
+            "Not measured:" if missing else "Every figure was measured.",
+            "",
+            *missing,
+            *([""] if missing else []),
             "Machine:",
             "",
             *machine(),
+            f"- load average when the run ended: {' '.join(load)}" if load else "",
             "",
         ]
     )
