@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -410,19 +410,8 @@ def page_with(svgs: Sequence[str]) -> str:
     return f"<!doctype html><meta charset=utf-8><style>{css}</style>{body}<script>{js}</script>"
 
 
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("needs /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-def open_page(chromium: Any, path: Path) -> tuple[Any, list[str]]:
-    page = chromium.new_page(viewport={"width": 1000, "height": 800})
+def open_page(browser: Any, path: Path) -> tuple[Any, list[str]]:
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -431,25 +420,25 @@ def open_page(chromium: Any, path: Path) -> tuple[Any, list[str]]:
 
 
 @pytest.mark.browser
-def test_script_is_quiet_on_a_page_without_a_graph(chromium: Any, tmp_path: Path) -> None:
+def test_script_is_quiet_on_a_page_without_a_graph(browser: Any, tmp_path: Path) -> None:
     path = tmp_path / "plain.html"
     path.write_text(page_with([]).replace("<div", "<p>No pictures here.</p><div"), "utf-8")
 
-    page, errors = open_page(chromium, path)
+    page, errors = open_page(browser, path)
 
     assert page.locator(".gg-toolbar").count() == 0
     assert errors == []
 
 
 @pytest.mark.browser
-def test_hover_filter_pan_and_click_in_a_browser(chromium: Any, tmp_path: Path) -> None:
+def test_hover_filter_pan_and_click_in_a_browser(browser: Any, tmp_path: Path) -> None:
     (tmp_path / "concepts").mkdir()
     for key in BACKPROP:
         (tmp_path / "concepts" / f"{key}.md").write_text(f"<title>{key}</title>", "utf-8")
     path = tmp_path / "pages" / "page.html"
     path.parent.mkdir()
     path.write_text(page_with([around(BACKPROP, "backpropagation")]), "utf-8")
-    page, errors = open_page(chromium, path)
+    page, errors = open_page(browser, path)
     p = page
 
     p.hover('a.gg-node[data-key="chain-rule"]')
@@ -482,11 +471,11 @@ def test_hover_filter_pan_and_click_in_a_browser(chromium: Any, tmp_path: Path) 
 
 @pytest.mark.browser
 def test_zooming_into_the_whole_graph_labels_the_nodes_in_view(
-    chromium: Any, tmp_path: Path
+    browser: Any, tmp_path: Path
 ) -> None:
     path = tmp_path / "graph.html"
     path.write_text(page_with([whole_graph_svg(random_glossary(400, seed=5), href)]), "utf-8")
-    page, errors = open_page(chromium, path)
+    page, errors = open_page(browser, path)
     assert page.locator(".gg-zoom-labels text").count() == 0
 
     for _ in range(4):

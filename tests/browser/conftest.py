@@ -13,18 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pagewatch import ARTIFACTS, PageWatch
+from pagewatch import PageWatch
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 TREE = {
     "entities/machine-learning.md": (
@@ -101,23 +92,6 @@ def base_url(site_dir: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("GLOSSGRAPH_REQUIRE_BROWSER") == "1":
-            pytest.fail("no /usr/bin/chromium: apt-get install chromium")
-        pytest.skip("no /usr/bin/chromium: apt-get install chromium to run browser tests")
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

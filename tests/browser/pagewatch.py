@@ -43,4 +43,5 @@ class PageWatch:
 
     def shot(self, name: str) -> None:
         """Save a full-page screenshot under test-artifacts/."""
+        ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
