@@ -9,7 +9,8 @@ from pathlib import Path
 from generator.demos import DemoRun, RunOptions, render_demo, run_demos
 from generator.errors import ContentError
 from generator.linker import load_concept_graph
-from generator.model import ConceptGraph, DemoId, Diagnostic, Severity, SiteUrl, SourcePath
+from generator.load import display_path
+from generator.model import ConceptGraph, DemoId, Diagnostic, Severity, SiteUrl
 from generator.render.docstree import DocsTree
 from generator.render.graphsvg import neighbourhood_svg, whole_graph_svg
 from generator.render.markdown import unresolved_links
@@ -92,7 +93,7 @@ def demo_failures(demo_run: DemoRun, demos_dir: Path) -> tuple[Diagnostic, ...]:
     found = []
     for demo_id in demo_run.failed:
         result = demo_run.results[demo_id]
-        source = SourcePath((demos_dir / f"{demo_id}.py").as_posix())
+        source = display_path(demos_dir / f"{demo_id}.py")
         message = f"demo '{demo_id}' failed ({result.status.value}); its page shows the error"
         found.append(Diagnostic(source, 1, 1, Severity.WARNING, message, "demo-failed"))
     return tuple(found)

@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
-from generator.demos import Device, RunOptions
+from generator.demos import Device, RunOptions, summary_lines
 from generator.errors import BuildError, UsageError
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, asset_urls, site_config
@@ -141,6 +141,9 @@ def _inside(file: File, folder: Path) -> bool:
 def _report(built: SiteBuild, *, strict: bool) -> None:
     for note in built.notes:
         log.info(str(note))
+    if built.demo_run.results:
+        for line in summary_lines(built.demo_run):
+            log.info(line)
     for warning in built.warnings:
         log.warning(str(warning))
     if strict and built.warnings:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import write_tree_into
 
 from generator.model import SiteUrl
 
@@ -60,15 +61,6 @@ SITE: Mapping[str, str | bytes] = {
         'parent: machine-learning\ntags: ["<b>bold</b>"]\n---\nA harmless body.\n'
     ),
 }
-
-
-def write_tree_into(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    """Write ``files`` (relative path -> text or bytes) under ``root``."""
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return root
 
 
 def glossgraph(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
@@ -221,8 +213,25 @@ def test_failed_demo_is_shown_and_fails_strict(tmp_path: Path) -> None:
     assert "demos/boom.py:1:1: warning: demo 'boom' failed (error)" in lenient.stderr
     page = (tmp_path / "out" / "concepts" / "a.html").read_text("utf-8")
     assert "demo went wrong" in page and "before" in page
+    assert "demos: 1 executed, 0 cached, 0 frozen, 1 failed (boom: error)" in lenient.stderr
     strict = glossgraph(tmp_path, "build", "--strict", "--site-dir", "out2")
     assert strict.returncode == 1 and "Traceback" not in strict.stderr
+
+
+def test_second_build_executes_no_demo(tmp_path: Path) -> None:
+    write_tree_into(
+        tmp_path,
+        {
+            "entities/a.md": "---\nsummary: A.\ndemos: [hello]\n---\nBody.\n",
+            "demos/hello.py": "# %%\nprint('hello from the kernel')\n",
+        },
+    )
+    first = glossgraph(tmp_path, "build", "--site-dir", "out")
+    second = glossgraph(tmp_path, "build", "--site-dir", "out")
+    assert "demos: 1 executed, 0 cached, 0 frozen, 0 failed" in first.stderr, first.stderr
+    assert "demos: 0 executed, 1 cached, 0 frozen, 0 failed" in second.stderr, second.stderr
+    page = (tmp_path / "out" / "concepts" / "a.html").read_text("utf-8")
+    assert "hello from the kernel" in page
 
 
 def test_export_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
