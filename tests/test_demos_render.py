@@ -76,7 +76,7 @@ def test_layout_headings_and_record() -> None:
         "### demo-a\n\n#### Intro\nSome *prose*.\n\n```python\nx = 1\n```\n\n"
         '<p class="gg-demo-record"><span class="gg-badge gg-badge-ok">ok</span> '
         "Ran on NVIDIA H100 80GB HBM3 · torch 2.13.0 · 2.1 s · peak GPU memory 3.0 MiB · "
-        "2026-11-23T01:00:00+00:00 · cached</p>\n"
+        "2026-11-23 01:00 UTC · from the cache</p>\n"
     )
 
 

@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -63,7 +64,7 @@ def render_demo(result: DemoResult, page_dir: str) -> RenderedDemo:
 
 
 def record_text(record: RunRecord) -> str:
-    """Return ``Ran on CPU · torch 2.13.0 · 2.1 s · 2026-11-23T01:57:00+00:00 · cached``."""
+    """Return ``Ran on CPU · torch 2.13.0 · 2.1 s · 2026-11-23 01:57 UTC · from the cache``."""
     if record.device == NOT_RUN:
         return f"Not run · {record.finished_at}"
     parts = [f"Ran on {record.device}"]
@@ -72,8 +73,20 @@ def record_text(record: RunRecord) -> str:
     parts.append(f"{record.seconds:.1f} s")
     if record.peak_gpu_memory is not None:
         parts.append(f"peak GPU memory {_size(record.peak_gpu_memory)}")
-    parts += [record.finished_at, str(record.obtained)]
+    parts += [_when(record.finished_at), _HOW[str(record.obtained)]]
     return " · ".join(parts)
+
+
+_HOW = {"executed": "run for this build", "cached": "from the cache", "frozen": "frozen output"}
+
+
+def _when(finished_at: str) -> str:
+    """Return an ISO time as ``2026-11-23 01:57 UTC`` (unparseable text is shown as it is)."""
+    try:
+        moment = datetime.fromisoformat(finished_at).astimezone(UTC)
+    except ValueError:
+        return finished_at
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _size(count: int) -> str:
