@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import write_tree_into
+from trees import write_tree_into
 
 from generator.model import SiteUrl
 

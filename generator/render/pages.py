@@ -23,7 +23,13 @@ from generator.model import (
 )
 from generator.render.docstree import DocsTree
 from generator.render.markdown import concept_path, rewrite_body
-from generator.render.text import escape_inline, page_href, page_meta, relative_url
+from generator.render.text import (
+    SEARCH_EXCLUDE,
+    escape_inline,
+    page_href,
+    page_meta,
+    relative_url,
+)
 from generator.render.tree import Neighbours, neighbours, tag_pages, tag_path
 
 Href = Callable[[EntityKey], str]
@@ -174,7 +180,7 @@ def _render_lists(graph: ConceptGraph, page: SiteUrl, near: Neighbours) -> str:
     for heading, intro, keys, numbered in sections:
         if not keys:
             continue
-        lines = [f"## {heading}", ""] + ([intro, ""] if intro else [])
+        lines = [f"## {heading} {SEARCH_EXCLUDE}", ""] + ([intro, ""] if intro else [])
         lines += _entries(graph, page, keys, numbered)
         out.append("\n".join(lines))
     return "\n\n".join(out)
@@ -185,7 +191,7 @@ def _render_picture(graph: ConceptGraph, key: EntityKey, options: RenderOptions)
         return ""
     href = _href_from(concept_path(key), options.directory_urls)
     svg = options.neighbourhood(graph.graph, key, href)
-    return f"## Neighbourhood\n\n{_raw_block('gg-neighbourhood', svg)}"
+    return f"## Neighbourhood {SEARCH_EXCLUDE}\n\n{_raw_block('gg-neighbourhood', svg)}"
 
 
 def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
@@ -223,7 +229,7 @@ def render_a_to_z(graph: ConceptGraph) -> str:
             link = _link(graph, page, key)
             rows.append((alias, f"- {escape_inline(alias)}: see {link}"))
     rows.sort(key=lambda row: (row[0].casefold(), row[1]))
-    lines = ["# A–Z", ""]
+    lines = [page_meta(searched=False), "# A–Z", ""]
     letter = None
     for name, row in rows:
         first = name[:1].upper() if name[:1].isalpha() else "#"
@@ -237,6 +243,7 @@ def render_a_to_z(graph: ConceptGraph) -> str:
 def render_graph_page(graph: ConceptGraph, options: RenderOptions) -> str:
     """Return the whole-graph page."""
     lines = [
+        page_meta(searched=False),
         "# Graph",
         "",
         f"All {len(graph.entities)} concepts and how they relate.",

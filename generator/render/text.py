@@ -19,10 +19,26 @@ def escape_inline(text: str) -> str:
     return _INLINE_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", flat)
 
 
-def page_meta(title: str) -> str:
-    """Return front matter setting a page's title, HTML-escaped: themes print titles raw."""
-    escaped = html.escape(" ".join(title.split()), quote=True)
-    return f"---\ntitle: {json.dumps(escaped)}\n---\n"
+SEARCH_EXCLUDE = "{ data-search-exclude }"
+"""Attribute list keeping a section out of the search index (Material's search plugin)."""
+
+_NOT_SEARCHED = "search:\n  exclude: true\n"
+
+
+def page_meta(title: str | None = None, *, searched: bool = True) -> str:
+    """Return a page's front matter: its title, HTML-escaped (themes print titles raw).
+
+    ``searched=False`` keeps the page out of the search index: listings that only
+    repeat other pages' titles and summaries would make the index grow with
+    every page times every listing.
+    """
+    lines = []
+    if title is not None:
+        escaped = html.escape(" ".join(title.split()), quote=True)
+        lines.append(f"title: {json.dumps(escaped)}\n")
+    if not searched:
+        lines.append(_NOT_SEARCHED)
+    return f"---\n{''.join(lines)}---\n"
 
 
 def escape_attr(text: str) -> str:

@@ -67,7 +67,7 @@ def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
                 names[path].append(tag)
     index = SiteUrl("tags/index.md")
     pages: dict[SiteUrl, str | bytes] = {}
-    lines = ["# Tags", ""]
+    lines = [page_meta(searched=False), "# Tags", ""]
     for path in sorted(by_path, key=lambda p: names[p][0].casefold()):
         label = " / ".join(sorted(names[path]))
         count = len(set(by_path[path]))
@@ -81,7 +81,7 @@ def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
 
 def _tag_page(graph: ConceptGraph, path: SiteUrl, label: str, keys: Iterable[EntityKey]) -> str:
     lines = [
-        page_meta(f"Tag: {label}"),
+        page_meta(f"Tag: {label}", searched=False),
         f"# Tag: {escape_inline(label)}",
         "",
         f"[All tags]({relative_url(path, SiteUrl('tags/index.md'))})",

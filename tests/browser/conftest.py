@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from pagewatch import PageWatch
+from trees import write_tree_into
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,11 +58,7 @@ TREE = {
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("browser-site")
-    for relative, text in TREE.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
+    root = write_tree_into(tmp_path_factory.mktemp("browser-site"), TREE)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "build", "--strict", "--site-dir", "site"],
