@@ -8,7 +8,7 @@ import pytest
 
 from generator.errors import UsageError
 from generator.load import load_entities, load_entity
-from generator.model import Diagnostic, Entity, Ref
+from generator.model import Diagnostic, Entity, Ref, SourcePath
 
 TreeWriter = Callable[[Path, Mapping[str, str | bytes]], Path]
 
@@ -246,3 +246,34 @@ def test_sources_when_the_entities_folder_is_the_working_directory(
     monkeypatch.chdir(tmp_path / "entities")
     entities, _, _ = load_entities(Path("."))
     assert [e.source for e in entities] == ["a.md", "sub/b.md"]
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "plain"),
+    [
+        ("title: A\nsummary: One line.\nparent: b\naliases: [x y,  z]\ntags: [t]\n", True),
+        ("related: [a, null, é😀 b]\nrequires: c\nchildren: ~\nweight: [p, q]\nnote: x\n", True),
+        ("# a comment\n\ntitle: null\naliases: []\ndemos: [d]\n", True),
+        ("title: [a]\n", False),  # a list where text is expected
+        ("weight: 3\n", False),  # not plain text: constructed by the loader
+        ("aliases: [a, b\n  , c]\n", False),  # a list over two lines
+        ("title: a: b\n", False),  # a YAML mistake
+        ("title: A\ntitle: B\n", False),  # a repeated field
+        ("yes: x\n", False),  # a field name that is not text
+    ],
+)
+def test_plain_front_matter_reads_as_the_yaml_loader_does(
+    front_matter: str, plain: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import load
+
+    assert (load._read_simple(2, front_matter) is not None) == plain
+
+    def read(yaml_text: str) -> tuple[object, ...]:
+        reader = load._Reader(SourcePath("a.md"), first_line=2)
+        values = load._read_fields(reader, yaml_text)
+        return values, reader.positions, reader.diagnostics
+
+    fast = read(front_matter)
+    monkeypatch.setattr(load, "_read_simple", lambda first_line, yaml_text: None)
+    assert fast == read(front_matter)
