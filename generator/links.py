@@ -73,13 +73,15 @@ def _gaps(length: int, ranges: list[Range]) -> Iterator[Range]:
 
 def _inline_ranges(body: str, start: int, end: int, comments: bool) -> list[Range]:
     """Return code spans (and ``%%comments%%`` if asked) between ``start`` and ``end``."""
-    if "`" not in body[start:end] and not (comments and "%%" in body[start:end]):
+    pct = body.find("%%", start, end) if comments else -1
+    if pct < 0 and body.find("`", start, end) < 0:
         return []
     ranges: list[Range] = []
     pos = start
     while pos < end:
         tick = body.find("`", pos, end)
-        pct = body.find("%%", pos, end) if comments else -1
+        if 0 <= pct < pos:  # the first "%%" at or after ``pos``, found again only when passed
+            pct = body.find("%%", pos, end)
         if pct >= 0 and (tick < 0 or pct < tick):
             close = body.find("%%", pct + 2)
             stop = len(body) if close < 0 else close + 2
@@ -150,36 +152,58 @@ def _markdown_target(destination: str) -> tuple[str, str | None] | None:
     return path, fragment or None
 
 
+def _matches(body: str, protected: list[Range]) -> list[tuple[re.Match[str], int]]:
+    """Return the link-like matches outside ``protected``, each with the start of its gap.
+
+    One scan of the whole body finds the same matches as a scan of each gap
+    whenever no match touches a protected range, so the gaps are scanned one
+    by one only when one does.
+    """
+    found: list[tuple[re.Match[str], int]] = []
+    index, count, gap_start = 0, len(protected), 0
+    for match in _LINK.finditer(body):
+        at = match.start()
+        while index < count and protected[index][1] <= at:
+            gap_start = max(gap_start, protected[index][1])
+            index += 1
+        if index < count and protected[index][0] < match.end():
+            return [
+                (match, start)
+                for start, end in _gaps(len(body), protected)
+                for match in _LINK.finditer(body, start, end)
+            ]
+        found.append((match, gap_start))
+    return found
+
+
 def _scan(body: str, body_line: int, protected: list[Range]) -> list[Link]:
     """Return the links in the parts of ``body`` outside ``protected``, in order."""
     links: list[Link] = []
     line, counted = body_line, 0  # line number of offset ``counted``; links come in order
-    gaps = _gaps(len(body), protected) if protected else ((0, len(body)),)
-    for start, end in gaps:
-        for match in _LINK.finditer(body, start, end):
-            at = match.start()
-            before = body[at - 1] if at > start else ""
-            inner = match.group(1)
-            if inner is not None:
-                parts = None if before == "\\" else _wiki_link(inner, before == "!")
-                if parts is None:
-                    continue
-                at -= before == "!"
-                line += body.count("\n", counted, at)
-                counted = at
-                col = at - body.rfind("\n", 0, at)
-                span = (at, match.end())
-                links.append(Link(*parts[:3], before == "!", parts[3], span, line, col))
+    for match, start in _matches(body, protected):
+        at = match.start()
+        before = body[at - 1] if at > start else ""
+        inner = match.group(1)
+        if inner is not None:
+            parts = None if before == "\\" else _wiki_link(inner, before == "!")
+            if parts is None:
                 continue
-            found = None if before and before in "!\\]" else _markdown_target(match.group(3))
-            if found is not None:
-                line += body.count("\n", counted, at)
-                counted = at
-                col = at - body.rfind("\n", 0, at)
-                label = match.group(2).strip() or None
-                links.append(
-                    Link(*found, label, False, None, match.span(), line, col, LinkStyle.MARKDOWN)
-                )
+            at -= before == "!"
+            line += body.count("\n", counted, at)
+            counted = at
+            col = at - body.rfind("\n", 0, at)
+            span = (at, match.end())
+            links.append(Link(*parts[:3], before == "!", parts[3], span, line, col))
+            continue
+        found = None if before and before in "!\\]" else _markdown_target(match.group(3))
+        if found is not None:
+            line += body.count("\n", counted, at)
+            counted = at
+            col = at - body.rfind("\n", 0, at)
+            label = match.group(2).strip() or None
+            links.append(
+                Link(*found, label, False, None, match.span(), line, col, LinkStyle.MARKDOWN)
+            )
     return links
 
 
@@ -198,6 +222,8 @@ def strip_comments(body: str, body_line: int) -> tuple[str, tuple[Link, ...]]:
     A comment's line breaks are kept so that later lines keep their numbers;
     link spans index the returned body, lines and columns the original file.
     """
+    if "%%" not in body and "[[" not in body and "](" not in body:
+        return body, ()  # nothing a link or comment could start with
     protected = protected_ranges(body, comments=True)
     comments = [(s, e) for s, e in protected if body.startswith("%%", s)]
     links = _scan(body, body_line, protected)

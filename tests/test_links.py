@@ -66,6 +66,9 @@ CASES: list[tuple[str, str, list[Case]]] = [
     ("md image", "![x](a.md)", []),
     ("md in code", "`[x](a.md)`", []),
     ("md nested brackets", "[a [b] c](a.md)", [("a.md", None, "a [b] c", False, None, M)]),
+    ("right after code", "`x`[[b]]", [("b", None, None, False, None, W)]),
+    ("embed after code", "`x`![[b]]", [("b", None, None, True, None, W)]),
+    ("md link across code", "[a`](a.md)` [[c]]", [("c", None, None, False, None, W)]),
 ]
 
 
