@@ -175,6 +175,25 @@ def _cycle_path(graph: nx.DiGraph, component: set[EntityKey]) -> list[EntityKey]
     return [*nodes, nodes[0]]
 
 
+def _has_cycle(pairs: Iterable[tuple[EntityKey, EntityKey]]) -> bool:
+    """Return whether the directed edges ``pairs`` hold a cycle (peeling off sources first)."""
+    after: dict[EntityKey, list[EntityKey]] = {}
+    waiting: dict[EntityKey, int] = {}
+    for u, v in pairs:
+        after.setdefault(u, []).append(v)
+        waiting[v] = waiting.get(v, 0) + 1
+    ready = [u for u in after if u not in waiting]
+    peeled = 0
+    while ready:
+        node = ready.pop()
+        peeled += 1
+        for v in after.get(node, ()):
+            waiting[v] -= 1
+            if not waiting[v]:
+                ready.append(v)
+    return peeled < len(after.keys() | waiting.keys())
+
+
 def check_cycles(
     edges: Mapping[tuple[EntityKey, EntityKey, str], tuple[SourcePath, int, int]],
     report: Reporter,
@@ -182,7 +201,10 @@ def check_cycles(
     """Report each cycle of ``broader`` or ``requires`` edges once, with the keys around it."""
     for kind, field_name in _CYCLE_FIELDS.items():
         value = kind.value
-        sub = nx.DiGraph([(u, v) for u, v, k in edges if k == value])
+        pairs = [(u, v) for u, v, k in edges if k == value]
+        if not _has_cycle(pairs):
+            continue
+        sub = nx.DiGraph(pairs)
         for component in nx.strongly_connected_components(sub):
             if len(component) < 2:
                 continue

@@ -155,18 +155,22 @@ class _Linker:
     def link_body(self, entity: Entity) -> list[tuple[Link, EntityKey]]:
         """Resolve the body links of ``entity``; return those with a heading to check."""
         with_heading: list[tuple[Link, EntityKey]] = []
+        key = entity.key
+        edges = self.edges if self.entities.get(key) is entity else {}  # a duplicate adds none
         for link in entity.links:
             if link.embed and self._embeds_file(entity, link):
                 continue
             if not link.target:
-                with_heading.append((link, entity.key))
+                with_heading.append((link, key))
                 continue
-            what = "embedded note" if link.embed else "link target"
-            target = self.resolve(entity, link.target, what, link.line, link.col)
+            target = self.names.get(self.slugs.get(link.target) or "")
             if target is None:
-                continue
-            if target != entity.key:
-                self.add_edge(entity, entity.key, target, _MENTIONS, link.line, link.col)
+                what = "embedded note" if link.embed else "link target"
+                target = self.resolve(entity, link.target, what, link.line, link.col)
+                if target is None:
+                    continue
+            if target != key:
+                edges.setdefault((key, target, _MENTIONS), (entity.source, link.line, link.col))
             if link.heading is not None:
                 with_heading.append((link, target))
         return with_heading
