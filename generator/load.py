@@ -288,7 +288,7 @@ def _simple_fields(first_line: int, yaml_text: str) -> dict[str, tuple[_Item, li
         if match is None:
             raise _NotSimple
         name, text = match.groups()
-        if name in fields or _plain(name, False) != name:
+        if name in fields or (name not in _KNOWN and _plain(name, False) != name):
             raise _NotSimple
         col = match.start(2)
         if text[0] != "[" or text[-1] != "]":
