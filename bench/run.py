@@ -361,7 +361,7 @@ def _kept_notes(path: Path) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen measurements, print the table, optionally write it as Markdown."""
     parser = argparse.ArgumentParser(description="Measure glossgraph's performance figures.")
-    parser.add_argument("--quick", action="store_true", help="small sizes, few repeats (~2 min)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
     parser.add_argument(
         "--only",
         nargs="+",
