@@ -4,7 +4,7 @@ Front matter is composed into YAML nodes (which carry line and column) and the
 known fields are read from the nodes directly, so every value has a position
 at no extra cost; only unknown fields are constructed into Python values.
 Front matter made only of one-line fields of plain text (the common case) is
-read line by line instead, giving the same values and positions for less.
+read line by line instead (generator/plain_front_matter.py), to the same result.
 """
 
 from __future__ import annotations
@@ -22,22 +22,19 @@ import yaml
 from generator.errors import UsageError
 from generator.links import strip_comments
 from generator.model import Diagnostic, Entity, EntityKey, Ref, Severity, SourcePath
+from generator.plain_front_matter import KNOWN as _KNOWN
+from generator.plain_front_matter import NULL as _NULL
+from generator.plain_front_matter import REF_FIELDS as _REF_FIELDS
+from generator.plain_front_matter import TEXT_FIELDS as _TEXT_FIELDS
+from generator.plain_front_matter import TEXT_LIST_FIELDS as _TEXT_LIST_FIELDS
+from generator.plain_front_matter import Loader as _Loader
+from generator.plain_front_matter import read_plain
 from generator.slugs import is_valid_key, slugify
 from generator.summary import first_paragraph
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _WIKILINK_VALUE = re.compile(r"\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
-_NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
-_REF_FIELDS = ("children", "related", "requires", "demos")
-_TEXT_LIST_FIELDS = ("aliases", "tags")
-_TEXT_FIELDS = ("entity_key", "title", "summary")
-_KNOWN = frozenset((*_REF_FIELDS, *_TEXT_LIST_FIELDS, *_TEXT_FIELDS, "parent"))
 
 
 def display_path(path: Path) -> SourcePath:
@@ -187,7 +184,7 @@ def _fields(reader: _Reader, root: yaml.Node) -> Iterator[tuple[str, yaml.Node]]
 
 def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
     """Return the front matter's fields, type-checked; known ones as str, Ref or tuples."""
-    simple = _read_simple(reader.first_line, yaml_text)
+    simple = read_plain(reader.first_line, yaml_text)
     if simple is not None:
         reader.positions.update(simple[1])
         return simple[0]
@@ -243,111 +240,6 @@ def _read_field(reader: _Reader, loader: _Loader, name: str, node: yaml.Node) ->
         message = f"cannot read the value of '{name}': {error}"
         reader.report(*reader.where(node), message, "yaml-error")
     return None
-
-
-class _NotSimple(Exception):
-    """The front matter uses more of YAML than one-line fields of plain text."""
-
-
-# One ``name: value`` line at the left margin, the value without surrounding space.
-_SIMPLE_FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): +(\S(?:.*\S)?)")
-_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_INDICATOR = re.compile(r"[,\[\]{}:]")
-_Item = tuple[str | None, tuple[int, int]]  # a plain value (None for null) and its position
-
-
-def _plain(text: str, flow: bool) -> str | None:
-    """Return a plain scalar's value, None for null; raise _NotSimple unless it is plain text."""
-    if (
-        text[0] in _NOT_FIRST
-        or ": " in text
-        or " #" in text
-        or text[-1] == ":"
-        or not text.isprintable()
-        or (flow and _FLOW_INDICATOR.search(text))
-    ):
-        raise _NotSimple
-    resolvers = _Loader.yaml_implicit_resolvers
-    if None in resolvers:
-        raise _NotSimple
-    for tag, regexp in resolvers.get(text[0], ()):
-        if regexp.match(text):
-            if tag == _NULL:
-                return None
-            raise _NotSimple
-    return text
-
-
-def _simple_fields(first_line: int, yaml_text: str) -> dict[str, tuple[_Item, list[_Item] | None]]:
-    """Return each field's value and, for a one-line ``[a, b]`` list, its items."""
-    fields: dict[str, tuple[_Item, list[_Item] | None]] = {}
-    for number, line in enumerate(yaml_text.split("\n"), first_line):
-        if not line or (line[0] == "#" and line.isprintable()):
-            continue
-        match = _SIMPLE_FIELD.fullmatch(line)
-        if match is None:
-            raise _NotSimple
-        name, text = match.groups()
-        if name in fields or (name not in _KNOWN and _plain(name, False) != name):
-            raise _NotSimple
-        col = match.start(2)
-        if text[0] != "[" or text[-1] != "]":
-            fields[name] = ((_plain(text, False), (number, col + 1)), None)
-            continue
-        items: list[_Item] = []
-        if len(text) > 2:
-            at = col + 1
-            for piece in text[1:-1].split(","):
-                item = piece.strip(" ")
-                if not item:
-                    raise _NotSimple
-                where = (number, at + len(piece) - len(piece.lstrip(" ")) + 1)
-                items.append((_plain(item, True), where))
-                at += len(piece) + 1
-        fields[name] = ((None, (number, col + 1)), items)
-    return fields
-
-
-def _read_simple(
-    first_line: int, yaml_text: str
-) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
-    """Return the fields and positions of front matter that is one-line fields of plain text.
-
-    Such front matter reads the same as through the YAML loader, without
-    composing nodes; anything else (or any mistake) gives None.
-    """
-    try:
-        fields = _simple_fields(first_line, yaml_text)
-    except _NotSimple:
-        return None
-    values: dict[str, Any] = {}
-    positions: dict[str, tuple[int, int]] = {}
-    for name, ((value, where), items) in fields.items():
-        positions[name] = where
-        if items is None:
-            if name in _REF_FIELDS or name in _TEXT_LIST_FIELDS:
-                items = [] if value is None else [(value, where)]
-            elif name == "parent":
-                values[name] = None if value is None else Ref(value, *where)
-                continue
-            else:
-                values[name] = value
-                continue
-        if name in _REF_FIELDS:
-            values[name] = tuple(Ref(text, *at) for text, at in items if text is not None)
-        elif name in _TEXT_LIST_FIELDS:
-            texts: list[str] = []
-            for text, at in items:
-                if text is not None:
-                    if name == "aliases":
-                        positions[f"aliases.{len(texts)}"] = at
-                    texts.append(text.lstrip("#") if name == "tags" else text)
-            values[name] = tuple(texts)
-        elif name in _TEXT_FIELDS or name == "parent":
-            return None  # a list where text is expected: the full reader reports it
-        else:
-            values[name] = [text for text, _ in items]
-    return values, positions
 
 
 def _key(reader: _Reader, given: str | None, stem: str) -> EntityKey:

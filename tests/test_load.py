@@ -265,9 +265,9 @@ def test_sources_when_the_entities_folder_is_the_working_directory(
 def test_plain_front_matter_reads_as_the_yaml_loader_does(
     front_matter: str, plain: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import load
+    from generator import load, plain_front_matter
 
-    assert (load._read_simple(2, front_matter) is not None) == plain
+    assert (plain_front_matter.read_plain(2, front_matter) is not None) == plain
 
     def read(yaml_text: str) -> tuple[object, ...]:
         reader = load._Reader(SourcePath("a.md"), first_line=2)
@@ -275,5 +275,5 @@ def test_plain_front_matter_reads_as_the_yaml_loader_does(
         return values, reader.positions, reader.diagnostics
 
     fast = read(front_matter)
-    monkeypatch.setattr(load, "_read_simple", lambda first_line, yaml_text: None)
+    monkeypatch.setattr(load, "read_plain", lambda first_line, yaml_text: None)
     assert fast == read(front_matter)
