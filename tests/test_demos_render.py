@@ -73,9 +73,9 @@ def test_outputs(output: Any, expected: str) -> None:
 def test_layout_headings_and_record() -> None:
     markdown = render_demo(_result(), "concepts").markdown
     assert markdown == (
-        "### demo-a\n\n#### Intro\nSome *prose*.\n\n```python\nx = 1\n```\n\n"
+        "### Intro\n\nSome *prose*.\n\n```python\nx = 1\n```\n\n"
         '<p class="gg-demo-record"><span class="gg-badge gg-badge-ok">ok</span> '
-        "Ran on NVIDIA H100 80GB HBM3 · torch 2.13.0 · 2.1 s · peak GPU memory 3.0 MiB · "
+        "<code>demo-a</code> · Ran on NVIDIA H100 80GB HBM3 · torch 2.13.0 · 2.1 s · peak GPU memory 3.0 MiB · "
         "2026-11-23 01:00 UTC · from the cache</p>\n"
     )
 
@@ -148,3 +148,22 @@ def test_terminal_text() -> None:
 def test_peak_memory_is_shown_in_readable_units(count: int, text: str) -> None:
     record = RunRecord("GPU", None, 1.0, count, "t", Obtained.EXECUTED)
     assert f"peak GPU memory {text} ·" in record_text(record)
+
+
+def test_demo_without_a_title_is_headed_by_its_id_and_keeps_its_prose() -> None:
+    result = _result()
+    result.notebook.cells[0].source = "Some *prose*, no heading.\n\n## Part\n"
+    markdown = render_demo(result, "concepts").markdown
+    assert markdown.startswith("### demo-a\n\nSome *prose*, no heading.\n\n##### Part\n")
+
+
+def test_consecutive_prints_share_one_block_until_another_output_comes() -> None:
+    outputs = [
+        _stream("stdout", "a\n"),
+        _stream("stdout", "b\n"),
+        _stream("stderr", "warn\n"),
+        _stream("stdout", "c\n"),
+    ]
+    markdown = render_demo(_result(*outputs), "concepts").markdown
+    assert "```text\na\nb\n```" in markdown
+    assert markdown.index("warn") < markdown.index("```text\nc\n```")

@@ -43,16 +43,19 @@ class RenderedDemo:
 def render_demo(result: DemoResult, page_dir: str) -> RenderedDemo:
     """Return the demo's section for a page in ``page_dir`` (e.g. ``concepts``)."""
     files: dict[str, bytes] = {}
-    blocks = [f"### {result.id}"]
+    cells = list(result.notebook.get("cells", []))
+    title, cells = _title(cells)
+    blocks = [f"### {title or result.id}"]
     errors_shown = False
-    for index, cell in enumerate(result.notebook.get("cells", [])):
+    for index, cell in enumerate(cells):
         if cell.get("cell_type") == "markdown":
             blocks.append(_demote_headings(_source(cell)))
         elif cell.get("cell_type") == "code" and _source(cell).strip():
             blocks.append(_fence(_source(cell), "python"))
             if not result.ok and cell.get("execution_count") is None and not cell.get("outputs"):
                 blocks.append(_label("gg-demo-note", "not run: an earlier cell failed"))
-            for output_index, output in enumerate(cell.get("outputs", []), start=1):
+            outputs = _merged_streams(cell.get("outputs", []))
+            for output_index, output in enumerate(outputs, start=1):
                 errors_shown |= output.get("output_type") == "error"
                 name = f"demos/{result.id}/{index}-{output_index}"
                 blocks.extend(_render_output(output, name, page_dir, files))
@@ -112,7 +115,41 @@ def badge_html(result: DemoResult) -> str:
 
 def _run_line(result: DemoResult) -> str:
     record = html.escape(record_text(result.record))
-    return f'<p class="gg-demo-record">{badge_html(result)} {record}</p>'
+    name = f"<code>{html.escape(result.id)}</code>"
+    return f'<p class="gg-demo-record">{badge_html(result)} {name} · {record}</p>'
+
+
+def _title(cells: list[Any]) -> tuple[str | None, list[Any]]:
+    """Return the demo's title (its first markdown cell's ``# heading``) and the cells without it.
+
+    The title becomes the demo's own heading on the page, so it is not repeated.
+    """
+    if not cells or cells[0].get("cell_type") != "markdown":
+        return None, cells
+    first, _, rest = _source(cells[0]).lstrip("\n").partition("\n")
+    match = re.match(r"#\s+(.+?)\s*#*\s*$", first)
+    if match is None:
+        return None, cells
+    remainder = [{**cells[0], "source": rest.lstrip("\n")}] if rest.strip() else []
+    return match.group(1), remainder + cells[1:]
+
+
+def _merged_streams(outputs: list[Any]) -> list[Any]:
+    """Join consecutive stream outputs of one name: a loop of prints is one block, not many."""
+    merged: list[Any] = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            text = _joined(previous.get("text", "")) + _joined(output.get("text", ""))
+            merged[-1] = {**previous, "text": text}
+        else:
+            merged.append(output)
+    return merged
 
 
 def _render_output(

@@ -204,8 +204,8 @@ def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
         f"# {escape_inline(options.site_name)}",
         "",
         f"A glossary of {_count(len(graph.entities), 'concept')} joined by"
-        f" {_count(g.number_of_edges(), 'relation')}, with {_count(len(demos), 'demo')}"
-        f" executed when the site was built and {_count(len(tags), 'tag')}.",
+        f" {_count(g.number_of_edges(), 'relation')}, with {_count(len(tags), 'tag')} and"
+        f" {_count(len(demos), 'demo')} whose outputs come from real runs.",
         "Every concept page links to its parent, children, prerequisites and related concepts.",
         "",
         "Browse: [A–Z](a-z.md) · [Tags](tags/index.md) · [Graph](graph.md)",
