@@ -268,6 +268,11 @@ def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, font: float) -> str:
     return "".join(parts) + "</a>"
 
 
+# The widest a picture is drawn: labels then show at about the page's text size,
+# instead of a small neighbourhood being blown up to the full column.
+_PX_PER_UNIT = 0.85
+
+
 def render(G: nx.MultiDiGraph, scene: Scene, href: Href) -> str:
     """Write the scene as standalone SVG text: one element per line, no blank lines."""
     x0, y0, w, h = scene.box
@@ -275,6 +280,7 @@ def render(G: nx.MultiDiGraph, scene: Scene, href: Href) -> str:
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'class="gg-graph {scene.css}" viewBox="{num(x0)} {num(y0)} {num(w)} {num(h)}" '
+        f'style="--gg-width: {num(w * _PX_PER_UNIT)}px" '
         f'font-family="sans-serif" font-size="{num(scene.font)}" role="group" '
         f'aria-label="{esc(scene.title)}">',
         f"<title>{esc(scene.title)}</title>",
