@@ -66,3 +66,17 @@ def test_formula_at_the_start_of_a_line_stays_inside_its_paragraph() -> None:
     html = markdown.markdown(render_math("The sum\n$a + b$ is\nsmall."))
     assert html.count("<p>") == 1
     assert html.startswith("<p>The sum") and html.endswith("small.</p>")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"$-\log 0.7$", '<mi>log</mi><mspace width="0.1667em"></mspace><mn>0.7</mn>'),
+        (r"$\log K$", '<mi>log</mi><mspace width="0.1667em"></mspace><mi>K</mi>'),
+        (r"$\max(0, z)$", '<mi>max</mi><mo stretchy="false">&#x00028;</mo>'),
+        (r"$\operatorname{ReLU}(z)$", '<mi>ReLU</mi><mo stretchy="false">&#x00028;</mo>'),
+        (r"$\exp(z)$", '<mi>exp</mi><mo stretchy="false">&#x00028;</mo>'),
+    ],
+)
+def test_function_names_are_spaced_like_functions(text: str, expected: str) -> None:
+    assert expected in render_math(text)

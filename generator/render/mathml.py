@@ -14,6 +14,13 @@ _MATH = re.compile(
     re.DOTALL,
 )
 _TEXT_NODE = re.compile(r">([^<]+)<")
+# latex2mathml writes \max and \operatorname{ReLU} as operators (spaced like +) and
+# \log or \exp as identifiers glued to their argument ("log0.7"): name them as
+# identifiers, and give a function name a thin space unless a parenthesis follows.
+_OPERATOR_NAME = re.compile(r"<mo>([A-Za-z]{2,})</mo>")
+_FUNCTION_NAME = re.compile(r"(<mi>[A-Za-z]{2,}</mi>)(?!<mo[^>]*>&#x00028;|</)")
+_THIN_SPACE = '<mspace width="0.1667em"></mspace>'
+
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]{}$]")
 
 
@@ -48,6 +55,8 @@ def formula(source: str, *, display: bool) -> str:
         return f'<code class="gg-math-error" title="could not read this formula">{shown}</code>'
     # Python-Markdown counts <math> as a block-level tag: one at the start of a
     # line would split its paragraph or list item, so wrap it in an inline span.
+    mathml = _OPERATOR_NAME.sub(r"<mi>\1</mi>", mathml)
+    mathml = _FUNCTION_NAME.sub(lambda m: m.group(1) + _THIN_SPACE, mathml)
     kind = "gg-math-display" if display else "gg-math"
     return f'<span class="{kind}">{_TEXT_NODE.sub(_protect_text, mathml)}</span>'
 
