@@ -215,6 +215,8 @@ def _build_graph(entities: Iterable[Entity], edges: Iterable[Edge]) -> nx.MultiD
             "aliases": list(entity.aliases),
             "source": entity.source,
             "demos": [ref.name for ref in entity.demos],
+            # Unknown front-matter fields travel with the node, so exports carry them.
+            **({"extra": dict(entity.extra)} if entity.extra else {}),
         }
     for u, v, kind in edges:
         keys = succ[u].get(v)

@@ -123,7 +123,8 @@ class ConceptGraph:
     """The checked concept graph and what was found on the way.
 
     ``graph`` is a frozen ``networkx.MultiDiGraph`` keyed by EntityKey. Node
-    attributes: title, summary, tags, aliases, source, demos (lists of str).
+    attributes: title, summary, tags, aliases, source, demos (lists of str), and
+    extra (the unknown front-matter fields) when there are any.
     Edge key and attribute ``kind`` is a Relation value.
     ``names`` maps every slugged name a link may use to its key.
     ``images`` maps a lower-cased image file name to its source file.

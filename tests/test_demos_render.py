@@ -75,7 +75,8 @@ def test_layout_headings_and_record() -> None:
     assert markdown == (
         "### Intro\n\nSome *prose*.\n\n```python\nx = 1\n```\n\n"
         '<p class="gg-demo-record"><span class="gg-badge gg-badge-ok">ok</span> '
-        "<code>demo-a</code> · Ran on NVIDIA H100 80GB HBM3 · torch 2.13.0 · 2.1 s · peak GPU memory 3.0 MiB · "
+        "<code>demo-a</code> · Ran on NVIDIA H100 80GB HBM3 · torch 2.13.0 · 2.1 s · "
+        "peak GPU memory 3.0 MiB · "
         "2026-11-23 01:00 UTC · from the cache</p>\n"
     )
 

@@ -6,13 +6,16 @@ import doctest
 import io
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
+from trees import TreeWriter
 
 import generator.export
 from generator.errors import UsageError
 from generator.export import export_graph
+from generator.linker import load_concept_graph
 
 HOSTILE = 'Say "hi" <script>alert(1)</script> & \\back'
 
@@ -151,3 +154,20 @@ def test_dot_draws_a_related_pair_once_without_arrows() -> None:
 def test_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown export format 'yaml'"):
         export_graph(sample(), "yaml")
+
+
+def test_unknown_front_matter_fields_are_exported(tmp_path: Path, write_tree: TreeWriter) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "entities/a.md": "---\nsummary: A.\ndifficulty: 3\nreviewed: 2024-01-02\n"
+            "sources: [x, y]\nrelated: [b]\n---\nBody.\n",
+            "entities/b.md": "---\nsummary: B.\n---\nBody.\n",
+        },
+    )
+    G = load_concept_graph(tmp_path / "entities").graph
+    node = {n["id"]: n for n in json.loads(export_graph(G, "json"))["nodes"]}["a"]
+    assert node["extra"] == {"difficulty": 3, "reviewed": "2024-01-02", "sources": ["x", "y"]}
+    back = nx.read_graphml(io.StringIO(export_graph(G, "graphml")))
+    assert json.loads(back.nodes["a"]["extra"])["sources"] == ["x", "y"]
+    assert "extra" not in back.nodes["b"]

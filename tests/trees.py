@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+TreeWriter = Callable[[Path, Mapping[str, str | bytes]], Path]
 
 
 def write_tree_into(root: Path, files: Mapping[str, str | bytes]) -> Path:
