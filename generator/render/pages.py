@@ -201,6 +201,7 @@ def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
     demos = {demo for key in graph.entities for demo in g.nodes[key].get("demos", ())}
     tags = {tag for entity in graph.entities.values() for tag in entity.tags}
     lines = [
+        page_meta(),
         f"# {escape_inline(options.site_name)}",
         "",
         f"A glossary of {_count(len(graph.entities), 'concept')} joined by"

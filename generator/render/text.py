@@ -28,11 +28,15 @@ _NOT_SEARCHED = "search:\n  exclude: true\n"
 def page_meta(title: str | None = None, *, searched: bool = True) -> str:
     """Return a page's front matter: its title, HTML-escaped (themes print titles raw).
 
+    Every generated page hides the navigation sidebar (the tabs show it).
+
     ``searched=False`` keeps the page out of the search index: listings that only
     repeat other pages' titles and summaries would make the index grow with
     every page times every listing.
     """
-    lines = []
+    # The navigation is four items, already shown as tabs: its sidebar would
+    # only take width from figures and tables.
+    lines = ["hide:\n  - navigation\n"]
     if title is not None:
         escaped = html.escape(" ".join(title.split()), quote=True)
         lines.append(f"title: {json.dumps(escaped)}\n")
