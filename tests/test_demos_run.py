@@ -137,5 +137,5 @@ def test_render_good_demo(first: FirstRun) -> None:
     assert rendered.files[image].startswith(b"\x89PNG")
     assert f"](../{image})" in rendered.markdown
     assert '<div class="gg-demo-html">' in rendered.markdown
-    assert "#### Points" in rendered.markdown
+    assert rendered.markdown.startswith("### Points\n\nReads a small table")
     assert '<span class="gg-badge gg-badge-ok">ok</span>' in rendered.markdown
