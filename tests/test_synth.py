@@ -3,36 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import networkx as nx
 import pytest
 import yaml
+from trees import load_bench_module
 
 from generator.slugs import slugify
 
 N = 200
 DEMOS = 3
-_SYNTH_PATH = Path(__file__).resolve().parents[1] / "bench" / "synth.py"
 _WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
 _MDLINK = re.compile(r"\]\(([^)]+)\.md\)")
 
 
-def _load_synth() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_synth", _SYNTH_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load_synth()
+synth = load_bench_module("synth")
 
 
 @pytest.fixture(scope="module")
