@@ -11,6 +11,7 @@ import networkx as nx
 from generator.links import heading_slugs, toc_slug
 from generator.model import Diagnostic, Entity, EntityKey, Link, Ref, Relation, Severity, SourcePath
 from generator.slugs import name_slug, slugify
+from generator.summary import is_placeholder
 
 _CYCLE_FIELDS = {Relation.BROADER: "parent", Relation.REQUIRES: "requires"}
 
@@ -217,7 +218,7 @@ def check_cycles(
 def check_nodes(
     connected: Collection[EntityKey], kept: Mapping[EntityKey, Entity], report: Reporter
 ) -> None:
-    """Warn about concepts with no relation at all and concepts with no summary."""
+    """Warn about concepts with no relation at all and with no summary or a placeholder one."""
     for key, entity in kept.items():
         if key not in connected:
             message = (
@@ -228,3 +229,9 @@ def check_nodes(
         if not entity.summary:
             message = f"'{key}' has no summary: start the body with a paragraph or set 'summary'"
             report.warning(entity.source, *_where(entity, "summary"), message, "no-summary")
+        elif is_placeholder(entity.summary):
+            message = (
+                f"'{key}' still has a placeholder summary: replace the 'TODO:' text"
+                " with one sentence saying what it is"
+            )
+            report.warning(entity.source, *_where(entity, "summary"), message, "placeholder-summary")

@@ -5,7 +5,9 @@ with ``source``, ``target``, ``key``), lists kept as lists. GraphML and GEXF
 have no list type, so list attributes (tags, aliases, demos) become one
 string joined by ``;`` and a missing value is left out. DOT is written here,
 not by pydot or pygraphviz, with every string quoted and escaped. Output is
-stable: nodes by key, edges by (source, target, kind).
+stable: nodes by key, edges by (source, target, kind), and no format carries
+a date (networkx's GEXF writer stamps one; it is left out), so the same
+glossary exports to the same bytes on any day.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def export_graph(G: nx.MultiDiGraph, fmt: str) -> str:
     if fmt == "graphml":
         return _to_xml(G, nx.write_graphml, label=False)
     if fmt == "gexf":
-        return _to_xml(G, nx.write_gexf, label=True)
+        return _to_xml(G, _write_gexf, label=True)
     if fmt == "dot":
         return _to_dot(G)
     raise UsageError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
@@ -99,6 +101,18 @@ def _to_xml(G: nx.MultiDiGraph, write: Any, *, label: bool) -> str:
     buffer = io.BytesIO()
     write(flat, buffer)
     return buffer.getvalue().decode("utf-8")
+
+
+def _write_gexf(G: nx.MultiDiGraph, buffer: io.BytesIO) -> None:
+    """Write GEXF without networkx's ``lastmodifieddate``, so equal graphs give equal bytes."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True)
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        meta.attrib.pop("lastmodifieddate", None)
+    writer.add_graph(G)
+    writer.write(buffer)
 
 
 def _flat_attributes(attrs: Mapping[str, Any]) -> dict[str, Any]:

@@ -74,3 +74,17 @@ def first_paragraph(body: str) -> str:
             continue
         lines.append(line)
     return plain_text(" ".join(lines))
+
+
+PLACEHOLDER_PREFIX = "TODO:"
+"""How a summary still to be written starts; ``glossgraph new`` writes one and check flags it."""
+
+
+def placeholder_summary(title: str) -> str:
+    """Return the summary ``glossgraph new`` writes when none was given."""
+    return f"{PLACEHOLDER_PREFIX} say in one sentence what {title} is."
+
+
+def is_placeholder(summary: str) -> bool:
+    """Return whether a summary is still a placeholder (starts with ``TODO:``)."""
+    return summary.lstrip().upper().startswith(PLACEHOLDER_PREFIX)

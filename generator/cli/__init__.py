@@ -43,12 +43,23 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def package_version() -> str:
+    """Return the installed glossgraph distribution's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("glossgraph")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with every sub-command registered."""
     parser = argparse.ArgumentParser(
         prog="glossgraph",
         description="Check, query and publish a glossary kept as one Markdown file per concept.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (core, demo, site):
         module.register(commands)

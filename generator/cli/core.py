@@ -26,6 +26,7 @@ QUERY_NOTE = (
     "stderr first (run 'glossgraph check' for all of them)."
 )
 _ERRORS_SHOWN = 10
+CHECK_FORMATS = ("text", "json", "github", "sarif")
 
 
 def register(commands: Any) -> None:
@@ -50,7 +51,10 @@ def _register_check(commands: Any, folders: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=CHECK_FORMATS,
+        default="text",
+        help="text (default), json, github (Actions annotations) or sarif (SARIF 2.1.0)",
     )
     parser.set_defaults(func=run_check)
 
@@ -85,6 +89,11 @@ def _register_new(commands: Any, folders: argparse.ArgumentParser) -> None:
     parser.add_argument("key", metavar="KEY", help="the new concept's key, e.g. batch-norm")
     parser.add_argument("--parent", metavar="P", help="its broader concept")
     parser.add_argument("--title", metavar="T", help="its title (default: from the key)")
+    parser.add_argument(
+        "--summary",
+        metavar="S",
+        help="one sentence saying what it is (default: a 'TODO:' placeholder that check flags)",
+    )
     parser.set_defaults(func=run_new)
 
 
@@ -167,13 +176,22 @@ def run_check(args: argparse.Namespace) -> int:
     found.sort(key=lambda d: (d.path, d.line, d.col, d.severity, d.message))
     errors = sum(d.severity is Severity.ERROR for d in found)
     warnings = len(found) - errors
-    if args.format == "json":
-        print(json.dumps([asdict(d) for d in found], indent=2, ensure_ascii=False))
-    else:
-        for diagnostic in found:
-            print(diagnostic)
-        print(_summary(errors, warnings, graph.graph.number_of_nodes()))
+    _print_findings(args.format, found, _summary(errors, warnings, graph.graph.number_of_nodes()))
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _print_findings(fmt: str, found: Sequence[Diagnostic], summary: str) -> None:
+    from generator.cli import package_version, reports
+
+    if fmt == "json":
+        print(json.dumps([asdict(d) for d in found], indent=2, ensure_ascii=False))
+    elif fmt == "sarif":
+        sys.stdout.write(reports.sarif_log(found, package_version()))
+    else:
+        lines = reports.github_annotations(found) if fmt == "github" else map(str, found)
+        for line in lines:
+            print(line)
+        print(summary)
 
 
 def _summary(errors: int, warnings: int, concepts: int) -> str:
@@ -229,8 +247,6 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """Create ``entities/KEY.md`` for a new concept; refuse a bad key or a name in use."""
-    import yaml
-
     from generator.slugs import is_valid_key, slugify
 
     key: str = args.key
@@ -246,21 +262,42 @@ def run_new(args: argparse.Namespace) -> int:
     if path.exists():
         raise UsageError(f"'{path}' already exists; edit it instead")
     parent = _check_new_names(args, key) if entities.is_dir() else args.parent
-    front: dict[str, Any] = {"title": args.title or key.replace("-", " ").capitalize()}
-    if parent:
-        front["parent"] = parent
-    front.update(related=[], requires=[], tags=[])
-    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n"
+    title: str = args.title or key.replace("-", " ").capitalize()
     entities.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as file:
-            file.write(text)
+            file.write(_new_file_text(title, parent, args.summary))
     except FileExistsError:
         raise UsageError(f"'{path}' already exists; edit it instead") from None
     except OSError as error:
         raise UsageError(f"cannot write '{path}': {error.strerror}") from None
     print(f"created {path}")
+    for step in _next_steps(path, parent, args.summary):
+        print(f"next: {step}")
     return 0
+
+
+def _new_file_text(title: str, parent: str | None, summary: str | None) -> str:
+    import yaml
+
+    from generator.summary import placeholder_summary
+
+    front: dict[str, Any] = {"title": title, "summary": summary or placeholder_summary(title)}
+    if parent:
+        front["parent"] = parent
+    front.update(related=[], requires=[], tags=[])
+    return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n"
+
+
+def _next_steps(path: Path, parent: str | None, summary: str | None) -> list[str]:
+    steps = []
+    if not summary:
+        steps.append(f"replace the 'TODO:' summary on line 3 of {path} with one sentence")
+    if not parent:
+        steps.append("give it a parent, related or requires, or link to it from another concept")
+    if steps:
+        steps.append("then run 'glossgraph check --strict'")
+    return steps
 
 
 def _check_new_names(args: argparse.Namespace, key: str) -> str | None:
@@ -270,7 +307,10 @@ def _check_new_names(args: argparse.Namespace, key: str) -> str | None:
     graph = load_graph(args)
     owner = resolve_name(graph, key)
     if owner is not None:
-        raise UsageError(f"'{key}' is already a name of concept '{owner}'")
+        raise UsageError(
+            f"'{key}' is already a name of concept '{owner}' ({graph.entities[owner].source}): "
+            f"pick another key, or link to [[{owner}]] instead"
+        )
     parent: str | None = args.parent
     if parent is None or parent in graph.graph:
         return parent
