@@ -234,4 +234,6 @@ def check_nodes(
                 f"'{key}' still has a placeholder summary: replace the 'TODO:' text"
                 " with one sentence saying what it is"
             )
-            report.warning(entity.source, *_where(entity, "summary"), message, "placeholder-summary")
+            report.warning(
+                entity.source, *_where(entity, "summary"), message, "placeholder-summary"
+            )

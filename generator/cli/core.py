@@ -61,18 +61,34 @@ def _register_check(commands: Any, folders: argparse.ArgumentParser) -> None:
 
 def _register_export(commands: Any, folders: argparse.ArgumentParser) -> None:
     from generator.export import FORMATS, LIST_SEPARATOR
+    from generator.skos import SKOS_FORMATS
 
     parser = commands.add_parser(
         "export",
         parents=[folders],
-        help="write the concept graph as JSON, GraphML, GEXF or DOT",
+        help="write the concept graph as JSON, GraphML, GEXF, DOT or SKOS",
         description=(
             "Write the concept graph for other tools. JSON is networkx node-link data; "
-            f"GraphML and GEXF have no list type, so lists are joined with {LIST_SEPARATOR!r}."
+            f"GraphML and GEXF have no list type, so lists are joined with {LIST_SEPARATOR!r}. "
+            "skos-ttl and skos-jsonld write a SKOS thesaurus (Turtle or JSON-LD; needs "
+            "the skos extra) whose URIs start at --base-uri, or else at site_url in mkdocs.yml."
         ),
         epilog=QUERY_NOTE,
     )
-    parser.add_argument("--format", choices=FORMATS, default="json", help="default: json")
+    parser.add_argument(
+        "--format", choices=FORMATS + SKOS_FORMATS, default="json", help="default: json"
+    )
+    parser.add_argument(
+        "--base-uri",
+        metavar="URI",
+        help="SKOS only: concept URIs are URI + key (default: the pages under site_url)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="SKOS only: the mkdocs.yml to read site_url from (default: ./mkdocs.yml)",
+    )
     parser.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout"
     )
@@ -232,7 +248,9 @@ def run_export(args: argparse.Namespace) -> int:
 
     graph = load_graph(args)
     warn_about_errors(graph.diagnostics)
-    text = export_graph(graph.graph, args.format)
+    text = _skos_text(graph, args) if args.format.startswith("skos-") else None
+    if text is None:
+        text = export_graph(graph.graph, args.format)
     output: Path | None = args.output
     if output is None:
         sys.stdout.write(text)
@@ -243,6 +261,19 @@ def run_export(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write '{output}': {error.strerror}") from None
     print(f"wrote {output}", file=sys.stderr)
     return 0
+
+
+def _skos_text(graph: ConceptGraph, args: argparse.Namespace) -> str:
+    from generator.skos import SiteSettings, export_skos, read_site_settings, uri_plan
+
+    config: Path | None = args.config
+    if config is None and Path("mkdocs.yml").is_file():
+        config = Path("mkdocs.yml")
+    if config is not None and not config.is_file():
+        raise UsageError(f"no such config file: {config}")
+    settings = read_site_settings(config) if config is not None else SiteSettings()
+    plan = uri_plan(args.base_uri, settings, config)
+    return export_skos(graph.graph, args.format, plan, settings.site_name or "Glossary")
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -75,6 +75,18 @@ def page_href(from_page: SiteUrl, to_page: SiteUrl, directory_urls: bool) -> str
     )
 
 
+def page_url(page: SiteUrl, directory_urls: bool) -> str:
+    """Return the URL of a docs page relative to the site's root (``concepts/attention.html``).
+
+    >>> page_url(SiteUrl("concepts/attention.md"), directory_urls=True)
+    'concepts/attention/'
+    """
+    built = _built_path(page, directory_urls)
+    if directory_urls and built.endswith("/index.html") and page != "index.md":
+        return built[: -len("index.html")]
+    return built
+
+
 def _built_path(page: SiteUrl, directory_urls: bool) -> SiteUrl:
     stem = page[: -len(".md")]
     if not directory_urls:
