@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.demos import DemoRun, RunOptions, render_demo, run_demos
 from generator.errors import ContentError
+from generator.inventory import INVENTORY_PATH, inventory_bytes, inventory_entries
 from generator.linker import load_concept_graph
 from generator.load import display_path
 from generator.model import ConceptGraph, DemoId, Diagnostic, Severity, SiteUrl
@@ -59,8 +60,10 @@ def build_docs(options: BuildOptions) -> SiteBuild:
     demo_run = run_demos(demo_ids(graph), options.demos, options.run)
     demos = render_demos(demo_run)
     site = render_site(graph, demos, _render_options(options))
+    entries = inventory_entries(graph, options.directory_urls)
+    inventory = {INVENTORY_PATH: inventory_bytes(entries, options.site_name)}
     return SiteBuild(
-        tree=site.tree,
+        tree=site.tree.merged(inventory),
         warnings=site.warnings + demo_failures(demo_run, options.demos),
         notes=graph.warnings,
         demo_run=demo_run,

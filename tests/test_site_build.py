@@ -198,6 +198,19 @@ def test_exported_docs_build_without_plugin(tmp_path: Path, builder: str) -> Non
     site = tmp_path / "export" / "site"
     assert (site / "concepts" / "neural-network.html").is_file()
     assert broken_links(site) == []
+    assert inventory_names(site / "objects.inv")["ann"] == "concepts/neural-network.html"
+
+
+def inventory_names(path: Path) -> dict[str, str]:
+    """Return name -> URI of each entry in an objects.inv, as sphobjinv reads it."""
+    soi = pytest.importorskip("sphobjinv")
+    return {o.name: o.uri for o in soi.Inventory(zlib=path.read_bytes()).objects}
+
+
+def test_site_publishes_an_intersphinx_inventory(built: Path) -> None:
+    names = inventory_names(built / "objects.inv")
+    assert names["neural-network"] == "concepts/neural-network.html"
+    assert (built / names["ann"]).is_file()
 
 
 def test_failed_demo_is_shown_and_fails_strict(tmp_path: Path) -> None:
