@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.model import ConceptGraph, SiteUrl
+from generator.model import ConceptGraph, Entity, SiteUrl
 from generator.render.markdown import concept_path
 from generator.render.text import page_url
 
@@ -55,7 +55,7 @@ def inventory_entries(graph: ConceptGraph, directory_urls: bool) -> list[Invento
     uris = {e.key: page_url(concept_path(e.key), directory_urls) for e in entities}
     seen: set[str] = set()
     entries: list[InventoryEntry] = []
-    names = [(e, e.key) for e in entities]
+    names: list[tuple[Entity, str]] = [(e, e.key) for e in entities]
     names += [(e, name) for e in entities for name in (e.title, *e.aliases)]
     for entity, raw in names:
         name = _SPACE.sub(" ", raw).strip().lower()
