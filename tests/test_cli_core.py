@@ -260,7 +260,7 @@ def test_new_writes_front_matter_that_checks(
     code, out, _ = run(
         capsys, "new", "multi-head", "--parent", "Attention", "--title", 'Multi: "head"'
     )
-    assert (code, out) == (0, "created entities/multi-head.md\n")
+    assert (code, out.splitlines()[0]) == (0, "created entities/multi-head.md")
     text = (glossary / "entities" / "multi-head.md").read_text(encoding="utf-8")
     assert text.startswith("---\n")
     assert "parent: attention\n" in text
