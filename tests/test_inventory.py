@@ -10,6 +10,7 @@ import pytest
 from trees import TreeWriter
 
 import generator.inventory
+import generator.render.text
 from generator.build import BuildOptions, build_docs
 from generator.demos import RunOptions
 from generator.inventory import inventory_bytes, inventory_entries
@@ -96,6 +97,7 @@ def test_the_site_build_puts_it_at_the_root(tmp_path: Path, write_tree: TreeWrit
     assert read(bytes(tree.files["objects.inv"]))["ann"][3] == "concepts/neural-network.html"
 
 
-def test_doctests_pass() -> None:
-    result = doctest.testmod(generator.inventory)
+@pytest.mark.parametrize("module", [generator.inventory, generator.render.text])
+def test_doctests_pass(module: object) -> None:
+    result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0
