@@ -173,11 +173,11 @@ def skos_graph(G: nx.MultiDiGraph, plan: UriPlan, title: str) -> Any:
     scheme = uri(plan.base)
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, SKOS.prefLabel, literal(title)))
-    _declare_requires(graph, gg.requires, RDF, RDFS, SKOS, literal)
+    _declare_requires(graph, gg.requires)
     tags: dict[str, list[EntityKey]] = {}
     for key, attrs in sorted(G.nodes(data=True)):
         concept = uri(plan.concept(key))
-        _add_concept(graph, concept, scheme, attrs, SKOS, RDF, literal)
+        _add_concept(graph, concept, scheme, attrs)
         for tag in attrs.get("tags") or ():
             tags.setdefault(str(tag), []).append(key)
         if not any(k == Relation.BROADER for _, _, k in G.out_edges(key, keys=True)):
@@ -196,13 +196,20 @@ def skos_graph(G: nx.MultiDiGraph, plan: UriPlan, title: str) -> Any:
             graph.add((uri(plan.concept(u)), predicates[kind], uri(plan.concept(v))))
             if kind == Relation.BROADER:
                 graph.add((uri(plan.concept(v)), SKOS.narrower, uri(plan.concept(u))))
-    for tag, keys in sorted(tags.items()):
-        collection = uri(plan.tag(tag))
-        graph.add((collection, RDF.type, SKOS.Collection))
-        graph.add((collection, SKOS.prefLabel, literal(tag)))
-        for key in keys:
-            graph.add((collection, SKOS.member, uri(plan.concept(key))))
+    _add_collections(graph, plan, tags)
     return graph
+
+
+def _add_collections(graph: Any, plan: UriPlan, tags: Mapping[str, list[EntityKey]]) -> None:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, SKOS
+
+    for tag, keys in sorted(tags.items()):
+        collection = URIRef(plan.tag(tag))
+        graph.add((collection, RDF.type, SKOS.Collection))
+        graph.add((collection, SKOS.prefLabel, Literal(tag)))
+        for key in keys:
+            graph.add((collection, SKOS.member, URIRef(plan.concept(key))))
 
 
 def _hierarchy_lines(G: nx.MultiDiGraph) -> set[tuple[str, str]]:
@@ -224,28 +231,32 @@ def _hierarchy_lines(G: nx.MultiDiGraph) -> set[tuple[str, str]]:
     return pairs
 
 
-def _declare_requires(graph: Any, requires: Any, RDF: Any, RDFS: Any, SKOS: Any, lit: Any) -> None:
+def _declare_requires(graph: Any, requires: Any) -> None:
+    from rdflib import Literal
+    from rdflib.namespace import RDF, RDFS, SKOS
+
     graph.add((requires, RDF.type, RDF.Property))
     graph.add((requires, RDFS.subPropertyOf, SKOS.related))
-    graph.add((requires, RDFS.label, lit("requires")))
+    graph.add((requires, RDFS.label, Literal("requires")))
     comment = "The subject concept builds on the object concept: learn the object first."
-    graph.add((requires, RDFS.comment, lit(comment)))
+    graph.add((requires, RDFS.comment, Literal(comment)))
 
 
-def _add_concept(
-    graph: Any, concept: Any, scheme: Any, attrs: Mapping[str, Any], SKOS: Any, RDF: Any, lit: Any
-) -> None:
+def _add_concept(graph: Any, concept: Any, scheme: Any, attrs: Mapping[str, Any]) -> None:
+    from rdflib import Literal
+    from rdflib.namespace import RDF, SKOS
+
     title = str(attrs.get("title") or "")
     graph.add((concept, RDF.type, SKOS.Concept))
     graph.add((concept, SKOS.inScheme, scheme))
-    graph.add((concept, SKOS.prefLabel, lit(title)))
+    graph.add((concept, SKOS.prefLabel, Literal(title)))
     for alias in attrs.get("aliases") or ():
         # SKOS forbids one label as both preferred and alternative (S13).
         if str(alias) != title:
-            graph.add((concept, SKOS.altLabel, lit(str(alias))))
+            graph.add((concept, SKOS.altLabel, Literal(str(alias))))
     summary = str(attrs.get("summary") or "")
     if summary:
-        graph.add((concept, SKOS.definition, lit(summary)))
+        graph.add((concept, SKOS.definition, Literal(summary)))
 
 
 def _jsonld(graph: Any) -> str:
