@@ -9,8 +9,9 @@ import networkx as nx
 import pytest
 
 from generator.demos.checks import check_demos
-from generator.demos.keys import code_hash
-from generator.demos.spec import parse_demo, split_code_cells
+from generator.demos.keys import executed_cells
+from generator.demos.source import current_code_hash, notebook_of
+from generator.demos.spec import parse_demo
 from generator.model import ConceptGraph, Severity
 
 EMPTY_GRAPH = ConceptGraph(nx.MultiDiGraph(), {}, {}, {}, ())
@@ -91,11 +92,13 @@ def test_unreadable_and_unknown_option(tmp_path: Path, monkeypatch: pytest.Monke
     assert "unknown demo option 'colour'" in found["demos/odd.py"].message
 
 
-def test_code_cells_ignore_markdown_and_blank_edges() -> None:
-    lines = (
+def test_executed_cells_are_jupytexts_code_cells() -> None:
+    text = (
         "import os\n\n# %% [markdown]\n# Some *prose*\n\n# %%\n\nx = 1\n\n# %% tags=['a']\ny = 2\n"
+        "# %%\n\n"
     )
-    assert split_code_cells(lines.splitlines()) == ("import os", "x = 1", "y = 2")
+    cells = executed_cells(notebook_of(text))
+    assert [cell.source for _, cell in cells] == ["import os", "\nx = 1", "y = 2"]
 
 
 def _frozen(code: str) -> str:
@@ -110,7 +113,7 @@ def test_stale_frozen_output_is_a_warning(tmp_path: Path, monkeypatch: pytest.Mo
     _write(
         tmp_path,
         {
-            "_outputs/a.ipynb": _frozen(code_hash(spec_a, demos)),
+            "_outputs/a.ipynb": _frozen(current_code_hash(spec_a, demos) or ""),
             "_outputs/b.ipynb": _frozen("0" * 64),
         },
     )
@@ -125,7 +128,7 @@ def test_markdown_change_does_not_stale(tmp_path: Path, monkeypatch: pytest.Monk
     demos = _write(tmp_path, {"a.py": "# %% [markdown]\n# Old words\n# %%\nx = 1\n"})
     spec, _ = parse_demo(demos / "a.py", demos)
     assert spec is not None
-    _write(tmp_path, {"_outputs/a.ipynb": _frozen(code_hash(spec, demos))})
+    _write(tmp_path, {"_outputs/a.ipynb": _frozen(current_code_hash(spec, demos) or "")})
     (demos / "a.py").write_text("# %% [markdown]\n# New words\n# %%\nx = 1\n", encoding="utf-8")
     assert check_demos(EMPTY_GRAPH, Path("demos")) == []
 

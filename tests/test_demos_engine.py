@@ -16,7 +16,7 @@ from generator.demos import cache, devices, runner
 from generator.demos.keys import cache_key, code_hash
 from generator.demos.model import DemoResult, DemoStatus, Device, Obtained, RunOptions, RunRecord
 from generator.demos.progress import Progress
-from generator.demos.spec import parse_demo
+from generator.demos.source import DemoSource, load_source
 from generator.errors import UsageError
 from generator.model import DemoId
 
@@ -28,9 +28,9 @@ RECORD = RunRecord("CPU", "2.13.0", 1.0, None, "2026-11-23T01:00:00+00:00", Obta
 def _hash(tmp_path: Path, script: str, data: str = "1") -> str:
     (tmp_path / "d.txt").write_text(data, encoding="utf-8")
     (tmp_path / "x.py").write_text(HEADER + script, encoding="utf-8")
-    spec, found = parse_demo(tmp_path / "x.py", tmp_path)
-    assert spec is not None, found
-    return code_hash(spec, tmp_path)
+    source = load_source(tmp_path / "x.py", tmp_path)
+    assert isinstance(source, DemoSource), source
+    return source.code
 
 
 @pytest.mark.parametrize(
@@ -55,33 +55,45 @@ def test_cache_key_adds_torch_and_device() -> None:
     assert len(keys) == 4
 
 
-def _notebook_result(status: DemoStatus) -> DemoResult:
-    notebook = nbf.new_notebook(cells=[nbf.new_code_cell("x = 1")])  # type: ignore[no-untyped-call]
-    return DemoResult(DemoId("a"), status, RECORD, notebook, None if status == "ok" else "boom")
+def stamped(status: DemoStatus, source: str = "x = 1") -> tuple[DemoResult, str]:
+    """Return a result stamped as the runner stamps it, and its cache key."""
+    notebook = nbf.new_notebook(cells=[nbf.new_code_cell(source)])  # type: ignore[no-untyped-call]
+    result = DemoResult(DemoId("a"), status, RECORD, notebook, None if status == "ok" else "boom")
+    code = code_hash(notebook, {})
+    key = cache_key(code, "2.13.0", "cpu")
+    cache.stamp(result, cache.Stamp(code, key, "2.13.0", "cpu", {}, "0" * 64))
+    return result, key
 
 
 def test_cache_stores_good_results_and_notes_failures(tmp_path: Path) -> None:
-    good = _notebook_result(DemoStatus.OK)
-    cache.stamp(good, "code", "k1")
-    cache.store(tmp_path, "k1", good)
-    loaded = cache.load_result(cache.entry_path(tmp_path, "k1"), DemoId("a"), Obtained.CACHED)
-    assert loaded is not None
-    assert loaded.record.obtained is Obtained.CACHED
-    assert loaded.notebook.cells[0].source == "x = 1"
-    bad = _notebook_result(DemoStatus.TIMEOUT)
-    cache.stamp(bad, "code", "k2")
-    cache.store(tmp_path, "k2", bad)
-    assert not cache.entry_path(tmp_path, "k2").exists()
-    assert cache.has_failure(tmp_path, "k2")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["k1.ipynb", "k2.failed.json"]
+    good, k1 = stamped(DemoStatus.OK)
+    cache.store(tmp_path, k1, good)
+    loaded = cache.load_cached(tmp_path, k1, DemoId("a"))
+    assert loaded.problem is None and loaded.result is not None
+    assert loaded.result.record.obtained is Obtained.CACHED
+    assert loaded.result.notebook.cells[0].source == "x = 1"
+    bad, k2 = stamped(DemoStatus.TIMEOUT, "y = 2")
+    cache.store(tmp_path, k2, bad)
+    assert not cache.entry_path(tmp_path, k2).exists()
+    assert cache.has_failure(tmp_path, k2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{k1}.ipynb", f"{k2}.failed.json"])
     assert cache.clean(tmp_path) == 2
     assert not tmp_path.exists()
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"cells": [], "metadata": {}}', ""])
-def test_corrupt_entry_counts_as_absent(tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("{not json", "is not a complete notebook"),
+        ('{"cells": [], "metadata": {}}', "is not a complete notebook"),
+        ("", "is not a complete notebook"),
+    ],
+)
+def test_corrupt_entry_is_a_problem_not_a_result(tmp_path: Path, content: str, problem: str) -> None:
     (tmp_path / "k.ipynb").write_text(content, encoding="utf-8")
-    assert cache.load_result(tmp_path / "k.ipynb", DemoId("a"), Obtained.CACHED) is None
+    loaded = cache.read_entry(tmp_path / "k.ipynb", DemoId("a"), Obtained.CACHED)
+    assert loaded.result is None
+    assert (loaded.problem or "").startswith(problem)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from generator.errors import UsageError
 
 if TYPE_CHECKING:
     from generator.demos.model import RunOptions
+    from generator.model import DemoId
 
 _DEFAULT_CACHE = Path(".glossgraph") / "cache"
 
@@ -111,16 +112,37 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_ids(names: list[str], demos_dir: Path) -> list[DemoId]:
+    """Return ``names`` as demo ids; raise UsageError for a non-key or a missing demo.
+
+    An id is checked as a key before it is ever used in a path, so ``./d`` or
+    ``../../outside`` can neither read nor write outside the demos folder.
+    """
+    from generator.model import DemoId
+    from generator.slugs import is_valid_key
+
+    bad = [name for name in names if not is_valid_key(name)]
+    if bad:
+        raise UsageError(
+            f"{', '.join(repr(name) for name in bad)} is not a demo id: an id is the file stem "
+            "of a demo, lowercase letters and digits joined by '-' (see 'glossgraph demo list')"
+        )
+    missing = [name for name in names if not (demos_dir / f"{name}.py").is_file()]
+    if missing:
+        raise UsageError(f"no demo {', '.join(repr(i) for i in missing)} in {demos_dir}")
+    return [DemoId(name) for name in names]
+
+
 def _run(args: argparse.Namespace) -> int:
     from generator.demos import run_demos
     from generator.demos.render import record_text, render_text
-    from generator.model import DemoId
 
     options = _options(args)
-    demo_id = DemoId(args.id)
-    if not (args.demos / f"{demo_id}.py").is_file():
-        raise UsageError(f"no demo '{demo_id}' in {args.demos}")
-    result = run_demos([demo_id], args.demos, options).results[demo_id]
+    (demo_id,) = _demo_ids([args.id], args.demos)
+    run = run_demos([demo_id], args.demos, options)
+    for warning in run.warnings:
+        print(f"glossgraph: warning: {warning}", file=sys.stderr)
+    result = run.results[demo_id]
     for line in render_text(result):
         print(line)
     status = "ok" if result.ok else f"failed: {result.status}"
@@ -138,12 +160,9 @@ def _freeze(args: argparse.Namespace) -> int:
     if args.all:
         ids = [DemoId(path.stem) for path in demo_files(args.demos)]
     elif args.ids:
-        ids = [DemoId(name) for name in args.ids]
+        ids = _demo_ids(args.ids, args.demos)
     else:
         raise UsageError("name the demos to freeze, or pass --all")
-    missing = [i for i in ids if not (args.demos / f"{i}.py").is_file()]
-    if missing:
-        raise UsageError(f"no demo {', '.join(repr(i) for i in missing)} in {args.demos}")
     run, written = freeze_demos(ids, args.demos, options)
     for path in written:
         print(f"froze {path}")

@@ -3,8 +3,11 @@
 An entry is ``<cache_dir>/<key>.ipynb``: the executed notebook with the run
 record in its metadata. Only good results are stored as entries; a failure
 leaves a small ``<key>.failed.json`` note so ``demo list`` can say so, and it
-is never read back as a result. Writes are atomic (temp file + os.replace);
-an unreadable entry counts as absent.
+is never read back as a result. Writes are atomic (a temporary file in the
+same folder, then os.replace), so two builds sharing one folder each leave a
+whole entry, and a reader sees an old whole file or a new whole one. Reads
+are verified: an entry must hash back to its own key, and one that does not
+(truncated, edited by hand) is reported as a problem and run again.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ import dataclasses
 import json
 import os
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.demos.freeze import METADATA_KEY
+from generator.demos.keys import cache_key, code_hash
 from generator.demos.model import DemoResult, DemoStatus, Obtained, RunRecord
 from generator.model import DemoId
 
@@ -34,12 +40,37 @@ def failure_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / f"{key}{FAILED_SUFFIX}"
 
 
-def stamp(result: DemoResult, code: str, key: str) -> None:
-    """Write our metadata (code hash, key, status, record) into the result's notebook."""
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What an entry records about itself: enough to recompute its key from its own cells."""
+
+    code: str
+    key: str
+    torch_version: str
+    device_class: str
+    read_digests: Mapping[str, str]
+    text_digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A stored result read back: the result, or why the file is unusable (both None: absent)."""
+
+    result: DemoResult | None = None
+    problem: str | None = None
+    code: str | None = None
+
+
+def stamp(result: DemoResult, fields: Stamp) -> None:
+    """Write our metadata (hashes, key fields, status, record) into the result's notebook."""
     result.notebook.metadata[METADATA_KEY] = {
         "demo": result.id,
-        "code_hash": code,
-        "cache_key": key,
+        "code_hash": fields.code,
+        "cache_key": fields.key,
+        "torch_version": fields.torch_version,
+        "device_class": fields.device_class,
+        "reads": dict(fields.read_digests),
+        "source_sha256": fields.text_digest,
         "status": result.status.value,
         "record": result.record.to_json(),
         "error": result.error,
@@ -78,22 +109,60 @@ def store(cache_dir: Path, key: str, result: DemoResult) -> None:
     write_atomic(failure_path(cache_dir, key), json.dumps(note))
 
 
-def load_result(path: Path, demo_id: DemoId, obtained: Obtained) -> DemoResult | None:
-    """Return the good result stored at ``path``, or None if absent, failed or corrupt."""
-    if not path.is_file():
-        return None
+def load_cached(cache_dir: Path, key: str, demo_id: DemoId) -> Loaded:
+    """Return the verified cache entry for ``key`` (a file under another key is a problem)."""
+    loaded = read_entry(entry_path(cache_dir, key), demo_id, Obtained.CACHED)
+    if loaded.result is not None and _meta(loaded.result)["cache_key"] != key:
+        return Loaded(problem="it is stored under a key that is not its own")
+    return loaded
+
+
+def read_entry(path: Path, demo_id: DemoId, obtained: Obtained) -> Loaded:
+    """Return the good result stored at ``path``, verified against its own cells.
+
+    The stored code hash must be the hash of the stored notebook's executed
+    cells, and the stored key must follow from that hash: a truncated, edited
+    or foreign file is a problem (reported, then treated as a miss), never a result.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Loaded()
+    except (OSError, UnicodeDecodeError) as error:
+        return Loaded(problem=f"cannot be read: {error}")
     import nbformat
 
     try:
-        notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+        notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
         meta = notebook.metadata[METADATA_KEY]
+        problem = _verify(notebook, meta)
         record = RunRecord.from_json(meta["record"])
-        if meta["status"] != DemoStatus.OK.value:
-            return None
-    except Exception:  # any damage to an entry means: run the demo again
-        return None
+    except Exception as error:  # any damage to an entry means: run the demo again
+        return Loaded(problem=f"is not a complete notebook ({type(error).__name__}: {error})")
+    if problem is not None:
+        return Loaded(problem=problem)
     record = dataclasses.replace(record, obtained=obtained)
-    return DemoResult(demo_id, DemoStatus.OK, record, notebook, None)
+    return Loaded(DemoResult(demo_id, DemoStatus.OK, record, notebook, None), code=meta["code_hash"])
+
+
+def _verify(notebook: Any, meta: Mapping[str, Any]) -> str | None:
+    """Return why a stored notebook does not match its own metadata, or None."""
+    if meta["status"] != DemoStatus.OK.value:
+        return f"records a failed run ({meta['status']})"
+    reads = meta["reads"]
+    if not isinstance(reads, dict) or not all(isinstance(v, str) for v in reads.values()):
+        return "its list of files read is damaged"
+    if code_hash(notebook, reads) != meta["code_hash"]:
+        return "its cells do not match its code hash"
+    key = cache_key(meta["code_hash"], meta["torch_version"], meta["device_class"])
+    if key != meta["cache_key"]:
+        return "its key does not follow from its code hash"
+    return None
+
+
+def _meta(result: DemoResult) -> Mapping[str, Any]:
+    meta: Mapping[str, Any] = result.notebook.metadata[METADATA_KEY]
+    return meta
 
 
 def has_failure(cache_dir: Path, key: str) -> bool:

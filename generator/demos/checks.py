@@ -1,15 +1,20 @@
 """``check`` for demos: unreadable files, bad headers, stale frozen outputs.
 
-Imports no Jupyter package and no torch, so ``glossgraph check`` stays fast.
-Unknown demo ids named by an entity are reported by the linker, not here.
+Imports no Jupyter package and no torch at module level, so ``glossgraph
+check`` stays fast: a frozen output whose script and read files are
+byte-for-byte what was frozen is current without parsing any cells. Only a
+script changed since it was frozen is read by jupytext, to tell a code change
+(stale) from a prose change. Unknown demo ids named by an entity are reported
+by the linker, not here.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from generator.demos.freeze import default_frozen_dir, frozen_code_hash, frozen_path
-from generator.demos.keys import code_hash
+from generator.demos.freeze import default_frozen_dir, frozen_path, read_notebook_metadata
+from generator.demos.keys import file_digest
+from generator.demos.source import current_code_hash
 from generator.demos.spec import DemoSpec, demo_files, display_path, parse_demo
 from generator.model import ConceptGraph, Diagnostic, Severity
 
@@ -53,18 +58,18 @@ def _check_frozen(spec: DemoSpec, demos_dir: Path, frozen_dir: Path) -> list[Dia
     path = frozen_path(frozen_dir, spec.id)
     if not path.is_file():
         return []
-    stored = frozen_code_hash(path)
+    meta = read_notebook_metadata(path)
+    stored = meta.get("code_hash") if meta is not None else None
     where = display_path(path)
-    if stored is None:
+    if meta is None or not isinstance(stored, str):
         message = (
             f"frozen output of demo '{spec.id}' is unreadable; run 'glossgraph freeze {spec.id}'"
         )
         return [Diagnostic(where, 1, 1, Severity.WARNING, message, "demo-frozen-unreadable")]
-    try:
-        current = code_hash(spec, demos_dir)
-    except OSError:
+    if _unchanged_since_frozen(spec, demos_dir, meta):
         return []
-    if stored == current:
+    current = current_code_hash(spec, demos_dir)
+    if current is None or stored == current:
         return []
     message = (
         f"frozen output of demo '{spec.id}' is stale: its code changed since it was frozen; "
@@ -73,3 +78,13 @@ def _check_frozen(spec: DemoSpec, demos_dir: Path, frozen_dir: Path) -> list[Dia
     return [
         Diagnostic(display_path(spec.path), 1, 1, Severity.WARNING, message, "demo-frozen-stale")
     ]
+
+
+def _unchanged_since_frozen(spec: DemoSpec, demos_dir: Path, meta: dict[str, object]) -> bool:
+    """Return whether the script and every file it reads are the bytes that were frozen."""
+    try:
+        script = file_digest(spec.path.read_bytes())
+        reads = {name: file_digest((demos_dir / name).read_bytes()) for name in spec.reads}
+    except OSError:
+        return False
+    return meta.get("source_sha256") == script and meta.get("reads") == reads

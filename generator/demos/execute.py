@@ -1,10 +1,15 @@
 """Execute one demo notebook on a fresh ipykernel and turn every fault into a result.
 
 The kernel is the current interpreter's ipykernel, reached over IPC sockets,
-started in a fresh temporary working directory. The time limit covers the
-whole demo (from the moment its kernel is ready), not each cell. Device
-details are asked of the kernel after the demo's cells by a silent request,
-so the shown notebook gets no extra cell.
+started through ``launch.py`` in a session of its own, in a fresh temporary
+working directory, with its standard streams on /dev/null (so nothing it
+leaves behind holds the build's output open). The time limit covers the
+whole demo (from the moment its kernel is ready), not each cell. When the
+demo ends its process group is killed, then anything else started with its
+token (``reaper``), then its folder is removed (``workdir``); what goes wrong
+there makes the demo fail, never the build. Device details are asked of the
+kernel after the demo's cells by a silent request, so the shown notebook gets
+no extra cell.
 """
 
 from __future__ import annotations
@@ -15,9 +20,8 @@ import contextlib
 import json
 import os
 import re
-import shutil
+import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -26,9 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.demos.keys import KERNEL_NAME
+from generator.demos import reaper
+from generator.demos.capped import OutputLimits, make_client
+from generator.demos.keys import KERNEL_NAME, executed_cells
 from generator.demos.model import DemoStatus, Obtained, RunRecord
+from generator.demos.workdir import RunFolder, make_run_folder, remove_run_folder
 
+_LAUNCHER = str(Path(__file__).with_name("launch.py"))
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _POLL_SECONDS = 0.1
 _INTERRUPT_GRACE_SECONDS = 2.0
@@ -39,6 +47,15 @@ _PROBE = """(lambda sys, md: __import__("json").dumps((lambda t: {
         or next((d.version for d in md.distributions(name="torch")), None),
 })((lambda t: t if t is not None and t.cuda.is_initialized() else None)(
     sys.modules.get("torch")))))(__import__("sys"), __import__("importlib.metadata").metadata)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How long a demo may run and how much output it may send."""
+
+    timeout: float
+    output_bytes: int
+    output_messages: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +73,11 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def kernel_env(cuda_visible: str | None) -> dict[str, str]:
-    """Return the kernel's environment: ours, inline PNG figures, and the GPUs it may see."""
+def kernel_env(cuda_visible: str | None, token: str) -> dict[str, str]:
+    """Return the kernel's environment: ours, inline figures, its GPUs and its run token."""
     env = dict(os.environ)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env[reaper.TOKEN_VARIABLE] = token
     env.pop("JPY_PARENT_PID", None)
     if cuda_visible is not None:
         env["CUDA_VISIBLE_DEVICES"] = cuda_visible
@@ -68,27 +86,50 @@ def kernel_env(cuda_visible: str | None) -> dict[str, str]:
 
 def execute_notebook(
     notebook: Any,
-    reads: Mapping[str, Path],
-    timeout: float,
-    output_cap: int,
+    reads: Mapping[str, bytes],
+    limits: Limits,
     cuda_visible: str | None,
     stop: threading.Event | None = None,
 ) -> Execution:
     """Run every code cell of ``notebook`` (modified in place) and return the outcome.
 
+    ``reads`` are the files the demo reads, as already read by the caller.
     Setting ``stop`` (from another thread) kills the kernel; the demo then counts as died.
     """
-    with (
-        tempfile.TemporaryDirectory(prefix="gg-run-") as work,
-        tempfile.TemporaryDirectory(prefix="gg-k-") as runtime,
-    ):
-        for name, source in reads.items():
-            target = Path(work) / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        session = _Session(notebook, Path(work), Path(runtime), timeout, output_cap, cuda_visible)
-        session.stop = stop or threading.Event()
-        return asyncio.run(session.run())
+    try:
+        folder = make_run_folder(reads)
+    except OSError as error:
+        return _not_started(notebook, f"cannot make the demo's temporary folder: {error}")
+    token = reaper.new_token()
+    session = _Session(notebook, folder, limits, kernel_env(cuda_visible, token))
+    session.stop = stop or threading.Event()
+    try:
+        execution = asyncio.run(session.run())
+    finally:
+        leftovers = reaper.kill_leftovers(token, session.group)
+        try:
+            tampered = remove_run_folder(folder)
+        except OSError as error:
+            tampered = f"its temporary folder could not be removed: {error}"
+    return _with_faults(execution, leftovers, tampered)
+
+
+def _with_faults(execution: Execution, leftovers: int, tampered: str | None) -> Execution:
+    """Return ``execution`` failed if the demo left processes behind or tampered with its folder."""
+    faults = []
+    if leftovers > 0:
+        faults.append(f"the demo left {leftovers} process(es) running after it ended; killed")
+    if tampered:
+        faults.append(tampered)
+    if not faults:
+        return execution
+    text = "\n".join(filter(None, [execution.error, *faults]))
+    status = DemoStatus.ERROR if execution.status is DemoStatus.OK else execution.status
+    return Execution(status, execution.record, execution.notebook, text)
+
+
+def _not_started(notebook: Any, message: str) -> Execution:
+    return Execution(DemoStatus.DIED, _record({}, 0.0), notebook, message)
 
 
 class _Session:
@@ -97,20 +138,13 @@ class _Session:
     stop: threading.Event
 
     def __init__(
-        self,
-        notebook: Any,
-        work: Path,
-        runtime: Path,
-        timeout: float,
-        output_cap: int,
-        cuda_visible: str | None,
+        self, notebook: Any, folder: RunFolder, limits: Limits, env: dict[str, str]
     ) -> None:
         self.notebook = notebook
-        self.work = work
-        self.runtime = runtime
-        self.timeout = timeout
-        self.output_cap = output_cap
-        self.env = kernel_env(cuda_visible)
+        self.folder = folder
+        self.limits = limits
+        self.env = env
+        self.group: int | None = None
 
     async def run(self) -> Execution:
         from jupyter_client.manager import AsyncKernelManager
@@ -118,14 +152,19 @@ class _Session:
         km = AsyncKernelManager(
             kernel_name=KERNEL_NAME, transport="ipc", kernel_spec_manager=_own_kernel_specs()
         )
-        km.connection_file = str(self.runtime / "kernel.json")
-        client = _make_client(self.notebook, km, self.output_cap)
+        km.connection_file = str(self.folder.kernel / "kernel.json")
+        output = OutputLimits(self.limits.output_bytes, self.limits.output_messages)
+        client = make_client(self.notebook, km, output)
         started = time.monotonic()
         probe: dict[str, Any] = {}
+        quiet = {name: subprocess.DEVNULL for name in ("stdin", "stdout", "stderr")}
         try:
-            async with client.async_setup_kernel(env=self.env, cwd=str(self.work), cleanup_kc=True):
+            async with client.async_setup_kernel(
+                env=self.env, cwd=str(self.folder.work), cleanup_kc=True, **quiet
+            ):
+                self.group = getattr(km.provisioner, "pgid", None)
                 started = time.monotonic()  # the limit is the demo's, not the kernel start's
-                status, error = await self._run_cells(client, started + self.timeout)
+                status, error = await self._run_cells(client, started + self.limits.timeout)
                 if status in (DemoStatus.OK, DemoStatus.ERROR):
                     probe = await _probe(client)
                 elif status in (DemoStatus.TIMEOUT, DemoStatus.OUTPUT_LIMIT):
@@ -136,11 +175,7 @@ class _Session:
         return Execution(status, _record(probe, seconds), self.notebook, error)
 
     async def _run_cells(self, client: Any, deadline: float) -> tuple[DemoStatus, str | None]:
-        count = 0
-        for index, cell in enumerate(self.notebook.cells):
-            if cell.cell_type != "code" or not cell.source.strip():
-                continue
-            count += 1
+        for count, (index, cell) in enumerate(executed_cells(self.notebook), start=1):
             task = asyncio.ensure_future(
                 client.async_execute_cell(cell, index, execution_count=count)
             )
@@ -158,15 +193,13 @@ class _Session:
             if self.stop.is_set():
                 await _cancel(task)
                 return DemoStatus.DIED, "interrupted: the run was stopped"
-            if client.gg_over_limit:
+            if client.gg_over_limit is not None:
                 await _cancel(task)
-                return (
-                    DemoStatus.OUTPUT_LIMIT,
-                    f"output passed {self.output_cap} bytes; kernel stopped",
-                )
+                return DemoStatus.OUTPUT_LIMIT, client.gg_over_limit
             if time.monotonic() > deadline:
                 await _cancel(task)
-                return DemoStatus.TIMEOUT, f"demo ran past its time limit of {self.timeout:g} s"
+                timeout = self.limits.timeout
+                return DemoStatus.TIMEOUT, f"demo ran past its time limit of {timeout:g} s"
             await asyncio.wait({task}, timeout=_POLL_SECONDS)
         failure = task.exception()
         if failure is None:
@@ -185,55 +218,13 @@ def _own_kernel_specs() -> Any:
     class OwnInterpreter(KernelSpecManager):
         def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
             return KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                argv=[sys.executable, "-P", _LAUNCHER, "-f", "{connection_file}"],
                 display_name="Python 3 (glossgraph)",
                 language="python",
                 metadata={"debugger": False},
             )
 
     return OwnInterpreter()
-
-
-def _make_client(notebook: Any, km: Any, output_cap: int) -> Any:
-    """Return an nbclient client that stops collecting output past ``output_cap`` bytes."""
-    from nbclient import NotebookClient
-
-    class CappedClient(NotebookClient):
-        gg_over_limit = False
-        gg_bytes = 0
-
-        def output(self, outs: list[Any], msg: dict[str, Any], display_id: Any, index: int) -> Any:
-            if self.gg_over_limit:
-                return None
-            size = len(json.dumps(msg.get("content", {})))
-            if self.gg_bytes + size > output_cap:
-                self.gg_over_limit = True
-                outs.append(_cut_output(msg, output_cap - self.gg_bytes))
-                return None
-            self.gg_bytes += size
-            return super().output(outs, msg, display_id, index)
-
-    return CappedClient(
-        notebook,
-        km=km,
-        timeout=None,
-        allow_errors=False,
-        shutdown_kernel="immediate",
-        record_timing=False,
-        iopub_timeout=10,
-    )
-
-
-def _cut_output(msg: dict[str, Any], room: int) -> Any:
-    """Return a stream output with what fits of ``msg`` and a note that the rest was dropped."""
-    from nbformat.v4 import new_output
-
-    content = msg.get("content", {})
-    text = str(content.get("text", "")) if msg.get("msg_type") == "stream" else ""
-    kept = text[: max(room, 0)]
-    note = "\n[output cut: the demo printed more than the output limit; the kernel was stopped]\n"
-    name = content.get("name", "stdout")
-    return new_output("stream", name=name, text=kept + note)  # type: ignore[no-untyped-call]
 
 
 async def _cancel(task: asyncio.Future[Any]) -> None:

@@ -2,6 +2,8 @@
 
 A frozen output is shown on any machine while its code hash still matches
 the demo, so a GPU result can be published from a CPU-only build machine.
+It carries the same metadata as a cache entry (``cache.stamp``) and is read
+back with the same verification (``cache.read_entry``).
 """
 
 from __future__ import annotations
@@ -35,10 +37,3 @@ def read_notebook_metadata(path: Path) -> dict[str, Any] | None:
     meta = data.get("metadata") if isinstance(data, dict) else None
     ours = meta.get(METADATA_KEY) if isinstance(meta, dict) else None
     return ours if isinstance(ours, dict) else None
-
-
-def frozen_code_hash(path: Path) -> str | None:
-    """Return the code hash a frozen notebook was made from, or None if unreadable."""
-    meta = read_notebook_metadata(path)
-    value = meta.get("code_hash") if meta is not None else None
-    return value if isinstance(value, str) else None

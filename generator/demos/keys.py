@@ -1,33 +1,50 @@
 """Hashes that decide whether a stored output still belongs to a demo.
 
-``code_hash`` covers what the demo's code decides (code cells, kernel, our
-format version, the files it reads); the cache key adds where it runs (torch
-version, device class). A frozen output is matched on ``code_hash`` alone so
-it can be shown on any machine.
+The hashes are taken over the notebook object that the kernel runs (jupytext's
+reading of the script), never over a second parse of the file, so no code can
+run outside them. ``code_hash`` covers what the demo's content decides: the
+source of every cell the kernel executes, the kernel, our format version and
+the bytes of the files it reads. The cache key adds where it runs (torch
+version, device class). A frozen output is matched on ``code_hash`` alone so it
+can be shown on any machine. Every field is length-prefixed, so no two field
+lists hash alike.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from importlib import metadata
-from pathlib import Path
+from typing import Any
 
-from generator.demos.spec import DemoSpec
-
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KERNEL_NAME = "python3"
 
 
-def code_hash(spec: DemoSpec, demos_dir: Path, kernel_name: str = KERNEL_NAME) -> str:
-    """Return the sha256 of what the demo's own content decides."""
+def executed_cells(notebook: Any) -> list[tuple[int, Any]]:
+    """Return ``(index, cell)`` for every cell the kernel runs: the non-blank code cells."""
+    return [
+        (index, cell)
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and cell.source.strip()
+    ]
+
+
+def file_digest(data: bytes) -> str:
+    """Return the sha256 of a file's bytes, as stored for each file a demo reads."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_hash(notebook: Any, reads: Mapping[str, str], kernel_name: str = KERNEL_NAME) -> str:
+    """Return the sha256 of the cells that run and the digests of the files they read."""
     digest = hashlib.sha256()
     _add(digest, "format", str(FORMAT_VERSION))
     _add(digest, "kernel", kernel_name)
-    for source in spec.code_cells:
-        _add(digest, "cell", source)
-    for name in spec.reads:
+    for _, cell in executed_cells(notebook):
+        _add(digest, "cell", cell.source)
+    for name in sorted(reads):
         _add(digest, "read-name", name)
-        digest.update((demos_dir / name).read_bytes())
+        _add(digest, "read-digest", reads[name])
     return digest.hexdigest()
 
 

@@ -12,7 +12,8 @@ from typing import Any, TextIO
 
 from generator.model import DemoId
 
-DEFAULT_OUTPUT_CAP = 10 * 1024 * 1024
+DEFAULT_OUTPUT_CAP = 10_000_000  # bytes of output messages a demo may send (10 MB)
+DEFAULT_OUTPUT_MESSAGES = 10_000  # output messages a demo may send, updates included
 DEFAULT_CACHE_DIR = Path(".glossgraph") / "cache"
 NOT_RUN = "none"  # RunRecord.device of a demo that could not be started
 
@@ -102,6 +103,7 @@ class RunOptions:
     cache_dir: Path = DEFAULT_CACHE_DIR
     frozen_dir: Path | None = None
     output_cap: int = DEFAULT_OUTPUT_CAP
+    output_messages: int = DEFAULT_OUTPUT_MESSAGES
     progress: TextIO | None = None
 
 
@@ -111,13 +113,15 @@ def _empty_results() -> Mapping[DemoId, DemoResult]:
 
 @dataclass(frozen=True, slots=True)
 class DemoRun:
-    """All results of one ``run_demos`` call, and which ids came from where."""
+    """All results of one ``run_demos`` call, which ids came from where, and what went wrong
+    around them (a damaged cache entry, a cache that cannot be written)."""
 
     results: Mapping[DemoId, DemoResult] = field(default_factory=_empty_results)
     executed: tuple[DemoId, ...] = ()
     cached: tuple[DemoId, ...] = ()
     frozen: tuple[DemoId, ...] = ()
     failed: tuple[DemoId, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def cpu_count() -> int:

@@ -2,8 +2,12 @@
 
 Markdown cells become prose (headings moved below the demo's own heading),
 code cells become fenced Python followed by their outputs. Text from outputs
-goes into fenced blocks or is HTML-escaped; only ``text/html`` outputs are
-passed on as HTML, inside ``<div class="gg-demo-html">``.
+goes into fenced blocks or is HTML-escaped. ``text/html`` outputs are the one
+HTML a demo puts on a page, and they go through one rule: sanitized by nh3
+(Ammonia), which keeps tables and formatting and removes scripts, event
+handlers, styles that are not ``text-align`` and ``javascript:`` URLs, inside
+``<div class="gg-demo-html">``. HTML longer than the text limit is shown as
+its plain-text form, cut like any text.
 """
 
 from __future__ import annotations
@@ -183,12 +187,33 @@ def _render_data(
         content = _joined(data["image/svg+xml"]).encode("utf-8")
         return [_image(f"{name}.svg", content, page_dir, files)]
     markup = _joined(data.get("text/html", ""))
-    if markup and "<script" not in markup.lower():
-        body = "\n".join(line for line in markup.splitlines() if line.strip())
-        return [f'<div class="gg-demo-html">\n{body}\n</div>']
+    if markup and (len(markup) <= MAX_CHARS or "text/plain" not in data):
+        shown = _sanitized(markup)
+        if shown or "text/plain" not in data:
+            return [f'<div class="gg-demo-html">\n{shown}\n</div>']
     if "text/plain" in data:
         return _text_block(_joined(data["text/plain"]))
     return []
+
+
+_TABLE_ATTRIBUTES = {"align", "colspan", "rowspan", "scope", "style"}
+_KEPT_STYLES = {"text-align"}
+
+
+def _sanitized(markup: str) -> str:
+    """Return a demo's HTML output cut to MAX_CHARS and sanitized, blank lines dropped."""
+    import nh3
+
+    attributes = {tag: set(allowed) for tag, allowed in nh3.ALLOWED_ATTRIBUTES.items()}
+    for tag in ("table", "thead", "tbody", "tr", "th", "td"):
+        attributes[tag] = attributes.get(tag, set()) | _TABLE_ATTRIBUTES
+    clean = nh3.clean(
+        markup[:MAX_CHARS],
+        attributes=attributes,
+        filter_style_properties=_KEPT_STYLES,
+        url_schemes=set(),  # relative URLs only: a page makes no request off its origin
+    )
+    return "\n".join(line for line in clean.splitlines() if line.strip())
 
 
 def _image(path: str, content: bytes, page_dir: str, files: dict[str, bytes]) -> str:

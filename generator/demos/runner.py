@@ -1,14 +1,16 @@
 """``run_demos``: plan each demo (frozen, cached or to execute), execute in parallel, report.
 
-Every demo ends as a DemoResult: a bad header or a missing file is a failed
-result too, never an exception. Only ``--device cuda`` without a GPU stops the
-run, as a UsageError, before anything runs.
+Planning reads each demo once (``load_source``); the key, the lookup, the
+execution and the stored entry all use that one reading. Every demo ends as a
+DemoResult: a bad header or a missing file is a failed result too, never an
+exception. A damaged stored entry is a warning and a miss. Only
+``--device cuda`` without a GPU stops the run, as a UsageError, before
+anything runs.
 """
 
 from __future__ import annotations
 
 import queue
-import sys
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,9 +20,9 @@ from types import MappingProxyType
 
 from generator.demos import cache
 from generator.demos.devices import device_class, visible_gpus, worker_gpus
-from generator.demos.execute import execute_notebook
-from generator.demos.freeze import default_frozen_dir, frozen_code_hash, frozen_path
-from generator.demos.keys import cache_key, code_hash, installed_torch_version
+from generator.demos.execute import Limits, execute_notebook
+from generator.demos.freeze import default_frozen_dir, frozen_path
+from generator.demos.keys import cache_key, installed_torch_version
 from generator.demos.model import (
     NOT_RUN,
     DemoResult,
@@ -32,16 +34,17 @@ from generator.demos.model import (
     cpu_count,
 )
 from generator.demos.progress import Progress
-from generator.demos.spec import DEFAULT_TIMEOUT, DemoSpec, parse_demo
-from generator.model import DemoId, Severity
+from generator.demos.source import DemoSource, Unrunnable, load_source
+from generator.demos.spec import DEFAULT_TIMEOUT
+from generator.model import DemoId
+from generator.slugs import is_valid_key
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """A demo whose spec is sound, with the hashes that find its stored results."""
+    """A demo read once, with the key that finds (and stores) its result."""
 
-    spec: DemoSpec
-    code: str
+    source: DemoSource
     key: str
 
 
@@ -70,20 +73,21 @@ def run_with(
     ctx = _context(demos_dir, options)
     progress = Progress(options.progress, len(ids))
     results: dict[DemoId, DemoResult] = {}
+    warnings: list[str] = []
     pending: list[_Plan] = []
     for demo_id in ids:
         plan_or_result = _plan(demo_id, ctx)
         if isinstance(plan_or_result, _Plan):
-            found = _stored(plan_or_result, ctx, use_frozen)
+            found = _stored(plan_or_result, ctx, use_frozen, warnings)
             if found is None:
                 pending.append(plan_or_result)
                 continue
             plan_or_result = found
         results[demo_id] = plan_or_result
         progress.done(plan_or_result)
-    results.update(_execute_all(pending, ctx, progress))
+    results.update(_execute_all(pending, ctx, progress, warnings))
     progress.close()
-    return _collect(ids, results)
+    return _collect(ids, results, warnings)
 
 
 def _context(demos_dir: Path, options: RunOptions) -> _Context:
@@ -100,35 +104,43 @@ def _context(demos_dir: Path, options: RunOptions) -> _Context:
 
 
 def _plan(demo_id: DemoId, ctx: _Context) -> _Plan | DemoResult:
+    if not is_valid_key(demo_id):  # an id is never a path before it is checked
+        return failed_result(demo_id, f"'{demo_id}' is not a demo id")
     path = ctx.demos_dir / f"{demo_id}.py"
     if not path.is_file():
         return failed_result(demo_id, f"no demo file {path}")
-    spec, diagnostics = parse_demo(path, ctx.demos_dir)
-    if spec is None:
-        errors = [str(d) for d in diagnostics if d.severity is Severity.ERROR]
-        return failed_result(demo_id, "\n".join(errors))
-    try:
-        code = code_hash(spec, ctx.demos_dir)
-    except OSError as error:
-        return failed_result(demo_id, f"cannot read a file the demo reads: {error}")
-    return _Plan(spec, code, cache_key(code, ctx.torch_version, ctx.device_cls))
+    source = load_source(path, ctx.demos_dir)
+    if isinstance(source, Unrunnable):
+        return failed_result(demo_id, source.message)
+    return _Plan(source, cache_key(source.code, ctx.torch_version, ctx.device_cls))
 
 
-def _stored(plan: _Plan, ctx: _Context, use_frozen: bool) -> DemoResult | None:
+def _stored(
+    plan: _Plan, ctx: _Context, use_frozen: bool, warnings: list[str]
+) -> DemoResult | None:
     """Return a usable frozen or cached result for ``plan``, if there is one."""
-    frozen = frozen_path(ctx.frozen_dir, plan.spec.id)
-    if use_frozen and frozen_code_hash(frozen) == plan.code:
-        result = cache.load_result(frozen, plan.spec.id, Obtained.FROZEN)
-        if result is not None:
-            return result
+    demo_id = plan.source.spec.id
+    if use_frozen:
+        path = frozen_path(ctx.frozen_dir, demo_id)
+        frozen = cache.read_entry(path, demo_id, Obtained.FROZEN)
+        _note(frozen, path, "frozen output", warnings)
+        if frozen.result is not None and frozen.code == plan.source.code:
+            return frozen.result
     if ctx.options.rerun:
         return None
-    return cache.load_result(
-        cache.entry_path(ctx.options.cache_dir, plan.key), plan.spec.id, Obtained.CACHED
-    )
+    cached = cache.load_cached(ctx.options.cache_dir, plan.key, demo_id)
+    _note(cached, cache.entry_path(ctx.options.cache_dir, plan.key), "cache entry", warnings)
+    return cached.result
 
 
-def _execute_all(plans: list[_Plan], ctx: _Context, progress: Progress) -> dict[DemoId, DemoResult]:
+def _note(loaded: cache.Loaded, path: Path, what: str, warnings: list[str]) -> None:
+    if loaded.problem is not None:
+        warnings.append(f"{what} {path} is damaged: {loaded.problem}; not used")
+
+
+def _execute_all(
+    plans: list[_Plan], ctx: _Context, progress: Progress, warnings: list[str]
+) -> dict[DemoId, DemoResult]:
     if not plans:
         return {}
     jobs = max(1, min(ctx.options.jobs or cpu_count(), len(plans)))
@@ -141,7 +153,7 @@ def _execute_all(plans: list[_Plan], ctx: _Context, progress: Progress) -> dict[
     def work(plan: _Plan) -> DemoResult:
         slot = slots.get()
         try:
-            result = _execute(plan, ctx, slot, stop)
+            result = _execute(plan, ctx, slot, stop, warnings)
         finally:
             slots.put(slot)
         progress.done(result)
@@ -157,27 +169,35 @@ def _execute_all(plans: list[_Plan], ctx: _Context, progress: Progress) -> dict[
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _execute(plan: _Plan, ctx: _Context, slot: int, stop: threading.Event) -> DemoResult:
-    import jupytext
-
-    spec = plan.spec
-    try:
-        notebook = jupytext.read(spec.path)
-    except Exception as error:  # jupytext may reject odd content: a failed demo, not a crash
-        return failed_result(spec.id, f"cannot read {spec.path} as a notebook: {error}")
+def _execute(
+    plan: _Plan, ctx: _Context, slot: int, stop: threading.Event, warnings: list[str]
+) -> DemoResult:
+    source = plan.source
+    spec = source.spec
     timeout = ctx.options.timeout or spec.timeout or DEFAULT_TIMEOUT
-    reads = {name: ctx.demos_dir / name for name in spec.reads}
     cuda_visible = worker_gpus(ctx.device_cls, list(ctx.gpus), slot)
-    run = execute_notebook(notebook, reads, timeout, ctx.options.output_cap, cuda_visible, stop)
+    limits = Limits(timeout, ctx.options.output_cap, ctx.options.output_messages)
+    run = execute_notebook(source.notebook, source.reads, limits, cuda_visible, stop)
     result = DemoResult(spec.id, run.status, run.record, run.notebook, run.error)
-    cache.stamp(result, plan.code, plan.key)
+    cache.stamp(result, _stamp(plan, ctx))
     if stop.is_set():
         return result
     try:
         cache.store(ctx.options.cache_dir, plan.key, result)
     except OSError as error:
-        print(f"glossgraph: warning: cannot write the demo cache: {error}", file=sys.stderr)
+        warnings.append(f"cannot write the demo cache: {error}")
     return result
+
+
+def _stamp(plan: _Plan, ctx: _Context) -> cache.Stamp:
+    return cache.Stamp(
+        code=plan.source.code,
+        key=plan.key,
+        torch_version=ctx.torch_version,
+        device_class=ctx.device_cls,
+        read_digests=plan.source.read_digests,
+        text_digest=plan.source.text_digest,
+    )
 
 
 def failed_result(demo_id: DemoId, message: str) -> DemoResult:
@@ -193,7 +213,9 @@ def failed_result(demo_id: DemoId, message: str) -> DemoResult:
     return DemoResult(demo_id, DemoStatus.ERROR, record, notebook, message)
 
 
-def _collect(ids: list[DemoId], results: Mapping[DemoId, DemoResult]) -> DemoRun:
+def _collect(
+    ids: list[DemoId], results: Mapping[DemoId, DemoResult], warnings: list[str]
+) -> DemoRun:
     ordered = {demo_id: results[demo_id] for demo_id in ids}
 
     def having(obtained: Obtained) -> tuple[DemoId, ...]:
@@ -209,11 +231,12 @@ def _collect(ids: list[DemoId], results: Mapping[DemoId, DemoResult]) -> DemoRun
         cached=having(Obtained.CACHED),
         frozen=having(Obtained.FROZEN),
         failed=tuple(i for i, r in ordered.items() if not r.ok),
+        warnings=tuple(warnings),
     )
 
 
 def summary_lines(run: DemoRun) -> list[str]:
-    """Return the end-of-run summary: counts, then each failure with its reason."""
+    """Return the end-of-run summary: counts, each failure with its reason, then warnings."""
     counts = (
         f"demos: {len(run.executed)} executed, {len(run.cached)} cached, "
         f"{len(run.frozen)} frozen, {len(run.failed)} failed"
@@ -221,4 +244,4 @@ def summary_lines(run: DemoRun) -> list[str]:
     if run.failed:
         reasons = ", ".join(f"{i}: {run.results[i].status}" for i in run.failed)
         counts += f" ({reasons})"
-    return [counts]
+    return [counts, *(f"warning: {warning}" for warning in run.warnings)]

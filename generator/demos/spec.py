@@ -2,13 +2,14 @@
 
 A demo is ``demos/<id>.py`` in jupytext percent format. Its options live in
 the commented YAML header under ``jupyter: glossgraph:``. This module parses
-that header and splits the cells itself so that ``check`` stays fast; the
-code cells it returns are what the cache and freeze hashes are taken over.
+that header only, so that ``check`` stays fast; which lines are code is
+jupytext's decision alone (``generator.demos.source``), never ours.
 """
 
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,19 +20,19 @@ from generator.model import DemoId, Diagnostic, Severity, SourcePath
 
 DEFAULT_TIMEOUT = 120.0
 OPTION_KEYS = frozenset({"timeout", "reads"})
-_CELL_MARKER = re.compile(r"^# %%(?P<rest>.*)$")
-_MARKDOWN_CELL = re.compile(r"^\s*\[(markdown|md)\]")
+MAX_HEADER_NODES = 1000  # a header holds two options; more nodes than this is an alias bomb
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 4, 4, 60, 60
 
 
 @dataclass(frozen=True, slots=True)
 class DemoSpec:
-    """One demo script: its options and its code cells (what decides its output)."""
+    """One demo script's identity and options."""
 
     id: DemoId
     path: Path
     timeout: float | None
     reads: tuple[str, ...]
-    code_cells: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,42 +76,30 @@ def _uncomment(line: str) -> str:
     return line[1:] if line.startswith("#") else line
 
 
-def split_code_cells(lines: list[str]) -> tuple[str, ...]:
-    """Return the source of each non-empty code cell, in order, blank edge lines trimmed."""
-    cells: list[str] = []
-    current: list[str] = []
-    is_code = True
-    for line in lines:
-        marker = _CELL_MARKER.match(line)
-        if marker is None:
-            current.append(line)
-            continue
-        _close_cell(cells, current, is_code)
-        current = []
-        is_code = _MARKDOWN_CELL.match(marker.group("rest")) is None
-    _close_cell(cells, current, is_code)
-    return tuple(cells)
-
-
-def _close_cell(cells: list[str], lines: list[str], is_code: bool) -> None:
-    source = "\n".join(lines).strip("\n")
-    if is_code and source.strip():
-        cells.append(source)
-
-
 def parse_demo(path: Path, demos_dir: Path) -> tuple[DemoSpec | None, list[Diagnostic]]:
-    """Parse one demo file into a spec, or return the diagnostics that stop it."""
+    """Read one demo file and parse its header into a spec, or return what stops it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_demo_text(path)
     except (OSError, UnicodeDecodeError) as error:
         return None, [_diag(path, 1, 1, f"cannot read demo: {error}", "demo-unreadable")]
+    return parse_demo_text(path, text, demos_dir)
+
+
+def read_demo_text(path: Path) -> str:
+    """Return a demo script's text (the one place a script is read)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def parse_demo_text(
+    path: Path, text: str, demos_dir: Path
+) -> tuple[DemoSpec | None, list[Diagnostic]]:
+    """Parse the header of a demo's ``text`` into a spec, or return the diagnostics that stop it."""
     lines = text.splitlines()
     header = _find_header(lines)
     options: dict[str, Any] = {}
     diagnostics: list[Diagnostic] = []
     if header is not None:
         options, diagnostics = _read_options(path, header)
-    body = lines[header.body_start :] if header is not None else lines
     timeout = _check_timeout(path, _at(header, "timeout"), options.get("timeout"), diagnostics)
     reads = _check_reads(path, _at(header, "reads"), options.get("reads"), demos_dir, diagnostics)
     for key in sorted(set(options) - OPTION_KEYS):
@@ -122,14 +111,17 @@ def parse_demo(path: Path, demos_dir: Path) -> tuple[DemoSpec | None, list[Diagn
         )
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics
-    spec = DemoSpec(DemoId(path.stem), path, timeout, reads, split_code_cells(body))
+    spec = DemoSpec(DemoId(path.stem), path, timeout, reads)
     return spec, diagnostics
 
 
 def _read_options(path: Path, header: _Header) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Return the ``jupyter.glossgraph`` mapping of the header, or diagnostics."""
     try:
-        data = yaml.safe_load(header.text)
+        data = _load_bounded(header.text)
+    except _AliasBomb:
+        message = f"demo header: YAML aliases expand to more than {MAX_HEADER_NODES} nodes"
+        return {}, [_diag(path, header.first_line, 1, message, "demo-header-aliases")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = header.first_line + (mark.line if mark is not None else 0)
@@ -150,6 +142,55 @@ def _read_options(path: Path, header: _Header) -> tuple[dict[str, Any], list[Dia
     return {str(k): v for k, v in options.items()}, []
 
 
+class _AliasBomb(Exception):
+    """Raised by ``_load_bounded`` for a document whose aliases expand too far."""
+
+
+def _load_bounded(text: str) -> Any:
+    """Return the YAML document in ``text``; raise _AliasBomb before constructing a huge one."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_HEADER_NODES:
+            raise _AliasBomb
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Return how many nodes ``root`` has with every alias expanded (capped past the limit).
+
+    Each distinct node is sized once, so this is linear in the document even
+    when aliases would expand it exponentially; a node met again while being
+    sized (a recursive alias) counts as too many.
+    """
+    over = MAX_HEADER_NODES + 1
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        sizes[id(node)] = over
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(key) + size(value) for key, value in node.value)
+        sizes[id(node)] = min(total, over)
+        return sizes[id(node)]
+
+    try:
+        return size(root)
+    except RecursionError:
+        return over
+
+
+def _short(value: Any) -> str:
+    """Return a bounded repr of a header value for an error message."""
+    return _SHORT.repr(value)
+
+
 def _at(header: _Header | None, key: str) -> tuple[int, int]:
     """Return the file position of option ``key`` in the header (its first line if not found)."""
     if header is None:
@@ -168,7 +209,7 @@ def _check_timeout(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        message = f"demo option 'timeout' must be a positive number of seconds, got {value!r}"
+        message = f"demo option 'timeout' must be a positive number of seconds, got {_short(value)}"
         out.append(_diag(path, *at, message, "demo-timeout"))
         return None
     return float(value)
@@ -180,7 +221,7 @@ def _check_reads(
     if value is None:
         return ()
     if not isinstance(value, list):
-        message = f"demo option 'reads' must be a list of paths, got {value!r}"
+        message = f"demo option 'reads' must be a list of paths, got {_short(value)}"
         out.append(_diag(path, *at, message, "demo-reads"))
         return ()
     reads: list[str] = []
@@ -196,7 +237,7 @@ def _check_reads(
 def _read_problem(item: Any, demos_dir: Path) -> str | None:
     """Return why ``item`` is not a readable file inside ``demos_dir``, or None."""
     if not isinstance(item, str) or not item:
-        return f"{item!r} is not a path"
+        return f"{_short(item)} is not a path"
     pure = PurePosixPath(item)
     if pure.is_absolute() or ".." in pure.parts or "\\" in item:
         return f"'{item}' must be a relative path inside the demos folder"

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from generator.demos import cache
 from generator.demos.devices import device_class, visible_gpus
-from generator.demos.freeze import default_frozen_dir, frozen_code_hash, frozen_path
-from generator.demos.keys import cache_key, code_hash, installed_torch_version
-from generator.demos.model import DemoRun, RunOptions
+from generator.demos.freeze import default_frozen_dir, frozen_path
+from generator.demos.keys import cache_key, installed_torch_version
+from generator.demos.model import DemoRun, Obtained, RunOptions
 from generator.demos.runner import run_with
-from generator.demos.spec import demo_files, parse_demo
+from generator.demos.source import Unrunnable, load_source
+from generator.demos.spec import demo_files
 from generator.model import DemoId
 
 
@@ -22,6 +23,7 @@ class DemoState(StrEnum):
     FROZEN = "frozen"
     STALE = "stale"  # frozen, but its code changed since
     FAILED = "failed"  # the last run failed, or the script cannot be run at all
+    CORRUPT = "corrupt"  # its stored entry (cache or frozen) is damaged and will not be used
 
 
 def demo_states(demos_dir: Path, options: RunOptions) -> dict[DemoId, DemoState]:
@@ -32,28 +34,29 @@ def demo_states(demos_dir: Path, options: RunOptions) -> dict[DemoId, DemoState]
     states: dict[DemoId, DemoState] = {}
     for path in demo_files(demos_dir):
         demo_id = DemoId(path.stem)
-        spec, _ = parse_demo(path, demos_dir)
-        if spec is None:
+        source = load_source(path, demos_dir)
+        if isinstance(source, Unrunnable):
             states[demo_id] = DemoState.FAILED
             continue
-        try:
-            code = code_hash(spec, demos_dir)
-        except OSError:
-            states[demo_id] = DemoState.FAILED
-            continue
-        frozen = frozen_path(frozen_dir, demo_id)
-        if frozen.is_file():
-            fresh = frozen_code_hash(frozen) == code
+        frozen = cache.read_entry(frozen_path(frozen_dir, demo_id), demo_id, Obtained.FROZEN)
+        if frozen.problem is not None:
+            states[demo_id] = DemoState.CORRUPT
+        elif frozen.result is not None:
+            fresh = frozen.code == source.code
             states[demo_id] = DemoState.FROZEN if fresh else DemoState.STALE
-            continue
-        key = cache_key(code, torch_version, device_cls)
-        if cache.entry_path(options.cache_dir, key).is_file():
-            states[demo_id] = DemoState.CACHED
-        elif cache.has_failure(options.cache_dir, key):
-            states[demo_id] = DemoState.FAILED
         else:
-            states[demo_id] = DemoState.FRESH
+            key = cache_key(source.code, torch_version, device_cls)
+            states[demo_id] = _cache_state(options.cache_dir, key, demo_id)
     return states
+
+
+def _cache_state(cache_dir: Path, key: str, demo_id: DemoId) -> DemoState:
+    entry = cache.load_cached(cache_dir, key, demo_id)
+    if entry.problem is not None:
+        return DemoState.CORRUPT
+    if entry.result is not None:
+        return DemoState.CACHED
+    return DemoState.FAILED if cache.has_failure(cache_dir, key) else DemoState.FRESH
 
 
 def freeze_demos(
