@@ -141,3 +141,29 @@ def test_frozen_output_without_script(tmp_path: Path, monkeypatch: pytest.Monkey
         "demos/_outputs/gone.ipynb:1:1: warning: "
         "frozen output of demo 'gone' has no demo script; delete it"
     )
+
+
+def test_a_header_alias_bomb_is_refused_with_a_short_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 11: ``timeout: *alias`` expanded the whole bomb into the error message."""
+    monkeypatch.chdir(tmp_path)
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for previous, name in zip("abcde", "bcdef", strict=True):
+        levels.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    _write(tmp_path, {"bomb.py": _header("\n".join([*levels, "timeout: *f"])) + "# %%\nx = 1\n"})
+    (found,) = check_demos(EMPTY_GRAPH, Path("demos"))
+    assert str(found) == (
+        "demos/bomb.py:2:1: error: demo header: YAML aliases expand to more than 1000 nodes"
+    )
+
+
+def test_a_long_bad_value_is_shown_shortened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, {"d.py": _header(f"timeout: [{', '.join(['1'] * 500)}]") + "# %%\nx = 1\n"})
+    (found,) = check_demos(EMPTY_GRAPH, Path("demos"))
+    assert found.message == (
+        "demo option 'timeout' must be a positive number of seconds, got [1, 1, 1, 1, ...]"
+    )

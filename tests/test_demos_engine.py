@@ -76,7 +76,9 @@ def test_cache_stores_good_results_and_notes_failures(tmp_path: Path) -> None:
     cache.store(tmp_path, k2, bad)
     assert not cache.entry_path(tmp_path, k2).exists()
     assert cache.has_failure(tmp_path, k2)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{k1}.ipynb", f"{k2}.failed.json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{k1}.ipynb", f"{k2}.failed.json"]
+    )
     assert cache.clean(tmp_path) == 2
     assert not tmp_path.exists()
 
@@ -89,7 +91,9 @@ def test_cache_stores_good_results_and_notes_failures(tmp_path: Path) -> None:
         ("", "is not a complete notebook"),
     ],
 )
-def test_corrupt_entry_is_a_problem_not_a_result(tmp_path: Path, content: str, problem: str) -> None:
+def test_corrupt_entry_is_a_problem_not_a_result(
+    tmp_path: Path, content: str, problem: str
+) -> None:
     (tmp_path / "k.ipynb").write_text(content, encoding="utf-8")
     loaded = cache.read_entry(tmp_path / "k.ipynb", DemoId("a"), Obtained.CACHED)
     assert loaded.result is None
@@ -194,3 +198,32 @@ def test_importing_the_engine_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo", "run", "./d"],
+        ["demo", "run", "D"],
+        ["freeze", "../../outside"],
+        ["freeze", "d", "../d"],
+    ],
+)
+def test_demo_ids_on_the_command_line_are_checked_as_keys(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    """Finding 10: ``demo run ./d`` gave a KeyError traceback; ``freeze ../../outside``
+    wrote outside ``demos/_outputs/``. A non-key is a usage error and nothing runs."""
+    root = tmp_path / "a" / "b"
+    (root / "demos").mkdir(parents=True)
+    monkeypatch.chdir(root)
+    for path in ("demos/d.py", "d.py", "../../outside.py", "demos/D.py"):
+        Path(path).write_text("# %%\nprint(1)\n", encoding="utf-8")
+    assert main([*argv, "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "is not a demo id: an id is the file stem of a demo" in err
+    assert list(tmp_path.rglob("*.ipynb")) == []
+    assert not Path(".glossgraph").exists()

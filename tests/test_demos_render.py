@@ -46,7 +46,8 @@ def _data(data: dict[str, str]) -> Any:
         (_data({"text/plain": "tensor([1, 2])"}), "```text\ntensor([1, 2])\n```"),
         (
             _data({"text/html": "<table>\n\n<tr><td>1</td></tr></table>", "text/plain": "t"}),
-            '<div class="gg-demo-html">\n<table>\n<tbody><tr><td>1</td></tr></tbody></table>\n</div>',
+            '<div class="gg-demo-html">\n<table>\n'
+            "<tbody><tr><td>1</td></tr></tbody></table>\n</div>",
         ),
         (
             _data({"text/html": "<script>alert(1)</script>", "text/plain": "safe"}),
