@@ -106,7 +106,7 @@ def _page(html: str, plain: str = "plain text") -> str:
     ],
 )
 def test_demo_html_is_sanitized(html: str, gone: str, kept: str) -> None:
-    """Finding 11: only ``<script`` was filtered, so ``<img onerror>`` ran in the reader's browser."""
+    """Finding 11: only ``<script`` was filtered, so ``<img onerror>`` ran for the reader."""
     page = _page(html)
     assert gone not in page
     assert kept in page
