@@ -113,8 +113,7 @@ def _empty_results() -> Mapping[DemoId, DemoResult]:
 
 @dataclass(frozen=True, slots=True)
 class DemoRun:
-    """All results of one ``run_demos`` call, which ids came from where, and what went wrong
-    around them (a damaged cache entry, a cache that cannot be written)."""
+    """All results of one ``run_demos`` call, where each came from, and the run's warnings."""
 
     results: Mapping[DemoId, DemoResult] = field(default_factory=_empty_results)
     executed: tuple[DemoId, ...] = ()
