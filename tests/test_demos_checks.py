@@ -167,3 +167,12 @@ def test_a_long_bad_value_is_shown_shortened(
     assert found.message == (
         "demo option 'timeout' must be a positive number of seconds, got [1, 1, 1, 1, ...]"
     )
+
+
+def test_a_deeply_nested_header_is_an_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, {"deep.py": _header("timeout: " + "[" * 5000 + "]" * 5000) + "# %%\n"})
+    (found,) = check_demos(EMPTY_GRAPH, Path("demos"))
+    assert str(found) == "demos/deep.py:2:1: error: demo header: YAML nested too deeply"

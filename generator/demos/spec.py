@@ -122,6 +122,9 @@ def _read_options(path: Path, header: _Header) -> tuple[dict[str, Any], list[Dia
     except _AliasBomb:
         message = f"demo header: YAML aliases expand to more than {MAX_HEADER_NODES} nodes"
         return {}, [_diag(path, header.first_line, 1, message, "demo-header-aliases")]
+    except RecursionError:  # PyYAML composes nested collections recursively
+        message = "demo header: YAML nested too deeply"
+        return {}, [_diag(path, header.first_line, 1, message, "demo-header-yaml")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = header.first_line + (mark.line if mark is not None else 0)
