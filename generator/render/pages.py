@@ -23,6 +23,7 @@ from generator.model import (
 )
 from generator.render.docstree import DocsTree
 from generator.render.markdown import concept_path, rewrite_body
+from generator.render.previews import PREVIEWS_DATA, previews_script
 from generator.render.text import (
     SEARCH_EXCLUDE,
     escape_inline,
@@ -90,6 +91,7 @@ def render_site(
     files.update(tag_pages(graph))
     files[SiteUrl("graph.md")] = render_graph_page(graph, options)
     files.update(asset_files())
+    files[PREVIEWS_DATA] = previews_script(graph)
     return RenderedSite(DocsTree(files), tuple(warnings), MappingProxyType(dict(demos)))
 
 

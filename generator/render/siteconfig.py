@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,8 +48,12 @@ EXPORT_MARKER = "# Written by glossgraph export-docs; builds with mkdocs or zens
 
 
 def asset_urls(paths: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Return the CSS and JS files among our assets, in load order."""
-    ours = sorted(p for p in paths if p.startswith("assets/glossgraph/"))
+    """Return the CSS and JS files among our assets, in load order.
+
+    Only files directly in ``assets/glossgraph/`` load on every page; its
+    sub-folders hold data our scripts load when needed.
+    """
+    ours = sorted(p for p in paths if posixpath.dirname(p) == "assets/glossgraph")
     css = [p for p in ours if p.endswith(".css")]
     css.sort(key=lambda p: (not p.endswith("/glossgraph.css"), p))
     return css, [p for p in ours if p.endswith(".js")]

@@ -41,7 +41,7 @@ class PageWatch:
         assert self.off_origin() == []
         assert self.dialogs == []
 
-    def shot(self, name: str) -> None:
-        """Save a full-page screenshot under test-artifacts/."""
+    def shot(self, name: str, full_page: bool = True) -> None:
+        """Save a screenshot (of the whole page, or of the viewport) under test-artifacts/."""
         ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
