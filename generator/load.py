@@ -22,13 +22,10 @@ import yaml
 from generator.errors import UsageError
 from generator.links import strip_comments
 from generator.model import Diagnostic, Entity, EntityKey, Ref, Severity, SourcePath
-from generator.plain_front_matter import KNOWN as _KNOWN
 from generator.plain_front_matter import NULL as _NULL
-from generator.plain_front_matter import REF_FIELDS as _REF_FIELDS
-from generator.plain_front_matter import TEXT_FIELDS as _TEXT_FIELDS
-from generator.plain_front_matter import TEXT_LIST_FIELDS as _TEXT_LIST_FIELDS
 from generator.plain_front_matter import Loader as _Loader
-from generator.plain_front_matter import read_plain
+from generator.plain_front_matter import collect_texts, read_plain
+from generator.schema import FIELDS, Field, Kind, known
 from generator.slugs import is_valid_key, slugify
 from generator.summary import first_paragraph
 
@@ -174,12 +171,17 @@ def _fields(reader: _Reader, root: yaml.Node) -> Iterator[tuple[str, yaml.Node]]
         if not isinstance(key_node, yaml.ScalarNode):
             reader.wrong_type(key_node, "a field name", "text")
             continue
-        name = str(key_node.value)
+        written = str(key_node.value)
+        field = known(written)
+        name = field.name if field is not None else written
         if name in seen:
             message = f"field '{name}' is given twice; the last one is used"
+            if written != name:
+                message = f"field '{written}' is another name for '{name}', given already; "
+                message += "the last one is used"
             reader.report(*reader.where(key_node), message, "duplicate-field", Severity.WARNING)
         seen.add(name)
-        yield name, value_node
+        yield written, value_node
 
 
 def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
@@ -204,9 +206,11 @@ def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
             return {}
         if any(key.tag == _MERGE for key, _ in root.value):
             loader.flatten_mapping(root)
-        for name, node in _fields(reader, root):
+        for written, node in _fields(reader, root):
+            field = known(written)
+            name = field.name if field is not None else written
             reader.positions[name] = reader.where(node)
-            values[name] = _read_field(reader, loader, name, node)
+            values[name] = _read_field(reader, loader, written, field, node)
     except yaml.MarkedYAMLError as error:
         _report_yaml_error(reader, error)
     finally:
@@ -214,24 +218,25 @@ def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
     return values
 
 
-def _read_field(reader: _Reader, loader: _Loader, name: str, node: yaml.Node) -> Any:
+def _read_field(
+    reader: _Reader, loader: _Loader, name: str, field: Field | None, node: yaml.Node
+) -> Any:
     """Return one field's value: checked for known fields, constructed for the rest."""
-    if name in _TEXT_FIELDS:
+    if field is None:
+        return _construct(reader, loader, name, node)
+    if field.kind is Kind.TEXT:
         return reader.text(node, name)
-    if name == "parent":
+    if field.kind is Kind.NAME:
         return reader.ref(node, f"'{name}'")
-    if name in _REF_FIELDS:
+    if field.kind is Kind.NAMES:
         refs = (reader.ref(item, f"each of '{name}'") for item in reader.items(node))
         return tuple(ref for ref in refs if ref is not None)
-    if name in _TEXT_LIST_FIELDS:
-        texts: list[str] = []
-        for item in reader.items(node):
-            value = reader.text(item, name)
-            if value and value.strip():
-                if name == "aliases":
-                    reader.positions[f"aliases.{len(texts)}"] = reader.where(item)
-                texts.append(value.strip().lstrip("#") if name == "tags" else value.strip())
-        return tuple(texts)
+    texts = ((reader.text(item, name), reader.where(item)) for item in reader.items(node))
+    return collect_texts(field, texts, reader.positions)
+
+
+def _construct(reader: _Reader, loader: _Loader, name: str, node: yaml.Node) -> Any:
+    """Return an unknown field's value as YAML constructs it, or None (reported)."""
     try:
         return loader.construct_object(node, deep=True)
     except yaml.MarkedYAMLError as error:
@@ -288,19 +293,22 @@ def _load_file(path: str, source: SourcePath, stem: str) -> tuple[Entity | None,
         source=source,
         body=body,
         body_line=body_line,
-        aliases=values.get("aliases", ()),
-        parent=values.get("parent"),
-        children=values.get("children", ()),
-        related=values.get("related", ()),
-        requires=values.get("requires", ()),
-        tags=values.get("tags", ()),
-        demos=values.get("demos", ()),
         links=links,
-        extra=MappingProxyType({k: v for k, v in values.items() if k not in _KNOWN}),
+        extra=MappingProxyType({k: v for k, v in values.items() if known(k) is None}),
         summary_given=summary is not None,
         positions=MappingProxyType(reader.positions),
+        **_relations(values),
     )
     return entity, reader.diagnostics
+
+
+# Fields whose value the Entity holds as read; the three text fields above have defaults.
+_AS_READ = tuple(f for f in FIELDS if f.kind is not Kind.TEXT)
+
+
+def _relations(values: dict[str, Any]) -> dict[str, Any]:
+    """Return the Entity's list and name fields: as read, or empty when absent."""
+    return {f.name: values.get(f.name, () if f.is_list else None) for f in _AS_READ}
 
 
 def _walk(entities_dir: Path) -> Iterator[tuple[str, SourcePath, str]]:

@@ -9,30 +9,20 @@ loader would; anything else, or any mistake, is left to the loader.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from generator.model import Ref
+from generator.schema import KNOWN, Field, Kind, known
 
 try:
     from yaml import CSafeLoader as Loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
-__all__ = [
-    "KNOWN",
-    "NULL",
-    "REF_FIELDS",
-    "TEXT_FIELDS",
-    "TEXT_LIST_FIELDS",
-    "Loader",
-    "read_plain",
-]
+__all__ = ["NULL", "Loader", "collect_texts", "read_plain"]
 
 NULL = "tag:yaml.org,2002:null"
-REF_FIELDS = ("children", "related", "requires", "demos")
-TEXT_LIST_FIELDS = ("aliases", "tags")
-TEXT_FIELDS = ("entity_key", "title", "summary")
-KNOWN = frozenset((*REF_FIELDS, *TEXT_LIST_FIELDS, *TEXT_FIELDS, "parent"))
 
 
 class _NotSimple(Exception):
@@ -78,7 +68,11 @@ def _simple_fields(first_line: int, yaml_text: str) -> dict[str, tuple[_Item, li
         if match is None:
             raise _NotSimple
         name, text = match.groups()
-        if name in fields or (name not in KNOWN and _plain(name, False) != name):
+        if name not in KNOWN and _plain(name, False) != name:
+            raise _NotSimple
+        field = known(name)
+        name = field.name if field is not None else name
+        if name in fields:
             raise _NotSimple
         col = match.start(2)
         if text[0] != "[" or text[-1] != "]":
@@ -114,27 +108,34 @@ def read_plain(
     positions: dict[str, tuple[int, int]] = {}
     for name, ((value, where), items) in fields.items():
         positions[name] = where
-        if items is None:
-            if name in REF_FIELDS or name in TEXT_LIST_FIELDS:
-                items = [] if value is None else [(value, where)]
-            elif name == "parent":
+        field = known(name)
+        if field is None or not field.is_list:
+            if items is not None:
+                if field is not None:
+                    return None  # a list where text is expected: the full reader reports it
+                values[name] = [text for text, _ in items]
+            elif field is not None and field.kind is Kind.NAME:
                 values[name] = None if value is None else Ref(value, *where)
-                continue
             else:
                 values[name] = value
-                continue
-        if name in REF_FIELDS:
-            values[name] = tuple(Ref(text, *at) for text, at in items if text is not None)
-        elif name in TEXT_LIST_FIELDS:
-            texts: list[str] = []
-            for text, at in items:
-                if text is not None:
-                    if name == "aliases":
-                        positions[f"aliases.{len(texts)}"] = at
-                    texts.append(text.lstrip("#") if name == "tags" else text)
-            values[name] = tuple(texts)
-        elif name in TEXT_FIELDS or name == "parent":
-            return None  # a list where text is expected: the full reader reports it
+            continue
+        listed = items if items is not None else [] if value is None else [(value, where)]
+        if field.kind is Kind.NAMES:
+            values[name] = tuple(Ref(text, *at) for text, at in listed if text is not None)
         else:
-            values[name] = [text for text, _ in items]
+            values[name] = collect_texts(field, listed, positions)
     return values, positions
+
+
+def collect_texts(
+    field: Field, items: Iterable[tuple[str | None, tuple[int, int]]], positions: dict[str, Any]
+) -> tuple[str, ...]:
+    """Return a text-list field's items, stripped, the empty ones dropped; record positions."""
+    texts: list[str] = []
+    for text, at in items:
+        stripped = text.strip() if text else ""
+        if stripped:
+            if field.item_positions:
+                positions[f"{field.name}.{len(texts)}"] = at
+            texts.append(stripped.lstrip(field.drop_prefix) if field.drop_prefix else stripped)
+    return tuple(texts)

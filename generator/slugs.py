@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+KEY_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+"""What a key is: lowercase letters and digits, in words joined by single hyphens."""
+_KEY = re.compile(KEY_PATTERN)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Letters NFKD does not decompose into ASCII.
 _FOLD = str.maketrans(
