@@ -77,6 +77,7 @@ FIELDS: tuple[Field, ...] = (
         Kind.TEXT,
         "One sentence that says what the concept is.",
         "the body's first paragraph",
+        template=True,
     ),
     Field(
         "aliases",

@@ -1,4 +1,4 @@
-"""The ``check``, ``query``, ``export`` and ``new`` commands.
+"""The ``check``, ``query``, ``export``, ``new`` and ``schema`` commands.
 
 They load the concept graph and nothing heavier: no torch, no Jupyter, no
 MkDocs. Queries and exports answer even when the glossary has errors, after
@@ -30,7 +30,7 @@ CHECK_FORMATS = ("text", "json", "github", "sarif")
 
 
 def register(commands: Any) -> None:
-    """Add ``check``, ``query``, ``export`` and ``new`` to the glossgraph parser."""
+    """Add ``check``, ``query``, ``export``, ``new`` and ``schema`` to the glossgraph parser."""
     from generator.cli import add_folder_options
 
     folders = argparse.ArgumentParser(add_help=False)
@@ -39,6 +39,7 @@ def register(commands: Any) -> None:
     _register_query(commands, folders)
     _register_export(commands, folders)
     _register_new(commands, folders)
+    _register_schema(commands)
 
 
 def _register_check(commands: Any, folders: argparse.ArgumentParser) -> None:
@@ -111,6 +112,18 @@ def _register_new(commands: Any, folders: argparse.ArgumentParser) -> None:
         help="one sentence saying what it is (default: a 'TODO:' placeholder that check flags)",
     )
     parser.set_defaults(func=run_new)
+
+
+def _register_schema(commands: Any) -> None:
+    parser = commands.add_parser(
+        "schema",
+        help="print the front matter's JSON Schema",
+        description=(
+            "Print the JSON Schema (draft 2020-12) of a concept file's front matter, "
+            "for editors and validators: glossgraph schema > .glossgraph-schema.json"
+        ),
+    )
+    parser.set_defaults(func=run_schema)
 
 
 def _register_query(commands: Any, folders: argparse.ArgumentParser) -> None:
@@ -313,11 +326,21 @@ def _new_file_text(title: str, parent: str | None, summary: str | None) -> str:
 
     from generator.summary import placeholder_summary
 
-    front: dict[str, Any] = {"title": title, "summary": summary or placeholder_summary(title)}
-    if parent:
-        front["parent"] = parent
-    front.update(related=[], requires=[], tags=[])
+    given = {"title": title, "summary": summary or placeholder_summary(title), "parent": parent}
+    front = _template(given)
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n"
+
+
+def _template(given: dict[str, str | None]) -> dict[str, Any]:
+    """Return the front matter ``new`` writes: the schema's template fields, empty unless given."""
+    from generator.schema import template_fields
+
+    front: dict[str, Any] = {}
+    for field in template_fields():
+        value = given.get(field.name)
+        if value or field.is_list:
+            front[field.name] = value or []
+    return front
 
 
 def _next_steps(path: Path, parent: str | None, summary: str | None) -> list[str]:
@@ -329,6 +352,15 @@ def _next_steps(path: Path, parent: str | None, summary: str | None) -> list[str
     if steps:
         steps.append("then run 'glossgraph check --strict'")
     return steps
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Print the front matter's JSON Schema."""
+    from generator.schema import json_schema
+
+    del args
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
 
 
 def _check_new_names(args: argparse.Namespace, key: str) -> str | None:
