@@ -25,7 +25,7 @@ from generator.model import Diagnostic, Entity, EntityKey, Ref, Severity, Source
 from generator.plain_front_matter import NULL as _NULL
 from generator.plain_front_matter import Loader as _Loader
 from generator.plain_front_matter import collect_texts, read_plain
-from generator.schema import FIELDS, Field, Kind, known
+from generator.schema import FIELDS, KNOWN, Field, Kind, known
 from generator.slugs import is_valid_key, slugify
 from generator.summary import first_paragraph
 
@@ -294,7 +294,7 @@ def _load_file(path: str, source: SourcePath, stem: str) -> tuple[Entity | None,
         body=body,
         body_line=body_line,
         links=links,
-        extra=MappingProxyType({k: v for k, v in values.items() if known(k) is None}),
+        extra=MappingProxyType({k: v for k, v in values.items() if k not in KNOWN}),
         summary_given=summary is not None,
         positions=MappingProxyType(reader.positions),
         **_relations(values),
@@ -302,13 +302,14 @@ def _load_file(path: str, source: SourcePath, stem: str) -> tuple[Entity | None,
     return entity, reader.diagnostics
 
 
-# Fields whose value the Entity holds as read; the three text fields above have defaults.
-_AS_READ = tuple(f for f in FIELDS if f.kind is not Kind.TEXT)
+# The fields the Entity holds as read, with their value when absent; the text
+# fields (key, title, summary) have computed defaults instead.
+_AS_READ = tuple((f.name, () if f.is_list else None) for f in FIELDS if f.kind is not Kind.TEXT)
 
 
 def _relations(values: dict[str, Any]) -> dict[str, Any]:
     """Return the Entity's list and name fields: as read, or empty when absent."""
-    return {f.name: values.get(f.name, () if f.is_list else None) for f in _AS_READ}
+    return {name: values.get(name, empty) for name, empty in _AS_READ}
 
 
 def _walk(entities_dir: Path) -> Iterator[tuple[str, SourcePath, str]]:

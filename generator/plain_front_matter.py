@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.model import Ref
-from generator.schema import KNOWN, Field, Kind, known
+from generator.schema import ALIASES, BY_NAME, KNOWN, Field, Kind
 
 try:
     from yaml import CSafeLoader as Loader
@@ -70,8 +70,7 @@ def _simple_fields(first_line: int, yaml_text: str) -> dict[str, tuple[_Item, li
         name, text = match.groups()
         if name not in KNOWN and _plain(name, False) != name:
             raise _NotSimple
-        field = known(name)
-        name = field.name if field is not None else name
+        name = ALIASES.get(name, name)
         if name in fields:
             raise _NotSimple
         col = match.start(2)
@@ -108,8 +107,8 @@ def read_plain(
     positions: dict[str, tuple[int, int]] = {}
     for name, ((value, where), items) in fields.items():
         positions[name] = where
-        field = known(name)
-        if field is None or not field.is_list:
+        field = BY_NAME.get(name)
+        if field is None or field.kind is Kind.TEXT or field.kind is Kind.NAME:
             if items is not None:
                 if field is not None:
                     return None  # a list where text is expected: the full reader reports it

@@ -127,6 +127,11 @@ BY_NAME: Mapping[str, Field] = MappingProxyType(
 
 KNOWN: frozenset[str] = frozenset(BY_NAME)
 
+ALIASES: Mapping[str, str] = MappingProxyType(
+    {alias: f.name for f in FIELDS for alias in f.aliases}
+)
+"""Each other spelling of a field, mapped to the field's name."""
+
 
 def known(name: str) -> Field | None:
     """Return the field ``name`` is, by its name or an alias, or None for an unknown field."""
