@@ -127,7 +127,7 @@
     var entry = Object.prototype.hasOwnProperty.call(data, key) ? data[key] : null;
     if (!entry || !link.isConnected) return;
     if (shownFor && shownFor !== link) hide();
-    if (!card) card = makeCard();
+    if (!card || !card.isConnected) card = makeCard(); // instant navigation may swap the body
     card.firstChild.textContent = entry.title;
     card.lastChild.textContent = entry.summary || "";
     card.lastChild.hidden = !entry.summary;

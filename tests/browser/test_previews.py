@@ -121,6 +121,7 @@ def test_keyboard_focus_opens_preview(desktop: PageWatch) -> None:
     expect(card).to_be_visible()
     expect(card).to_contain_text(SUMMARY)
     assert_beside(card, link, page.viewport_size)
+    desktop.shot("preview-focus-1280", full_page=False)
     page.keyboard.press("Escape")
     expect(card).to_be_hidden()
     page.keyboard.press("Tab")
