@@ -125,8 +125,8 @@
     }
     var key = conceptKey(link);
     var entry = Object.prototype.hasOwnProperty.call(data, key) ? data[key] : null;
-    if (!entry || !link.isConnected) return;
     if (shownFor && shownFor !== link) hide();
+    if (!entry || !link.isConnected) return;
     if (!card || !card.isConnected) card = makeCard(); // instant navigation may swap the body
     card.firstChild.textContent = entry.title;
     card.lastChild.textContent = entry.summary || "";

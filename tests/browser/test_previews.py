@@ -101,6 +101,10 @@ def test_preview_waits_and_leaves_with_the_pointer(desktop: PageWatch) -> None:
     expect(page.locator("#gg-preview")).to_have_count(0)  # a pointer passing by shows nothing
     page.clock.run_for(200)
     expect(page.locator("#gg-preview")).to_be_visible()
+    page.locator("article").get_by_role("link", name="Gradient descent").first.hover()
+    page.clock.run_for(400)
+    expect(page.locator("#gg-preview")).to_contain_text("Repeated small steps")
+    expect(page.locator("#gg-preview")).not_to_contain_text(SUMMARY)
     page.locator("article h1").hover()
     page.clock.run_for(300)
     expect(page.locator("#gg-preview")).to_be_hidden()
