@@ -91,8 +91,6 @@ for ax, title, ylabel in [(left, "Training loss", "MSE on the batch"),
     ax.set_xlabel("step")
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
-left.set_ylim(top=1e4)
-right.set_ylim(top=1e6)
 left.legend(fontsize=7)
 plt.tight_layout()
 plt.show()
