@@ -22,6 +22,7 @@
 
 # %%
 from collections import Counter
+from itertools import pairwise
 
 import matplotlib.pyplot as plt
 import torch
@@ -53,7 +54,7 @@ def pair_counts(corpus: dict[tuple[str, ...], int]) -> Counter[tuple[str, str]]:
     """Count each adjacent symbol pair, weighted by how often its word occurs."""
     counts: Counter[tuple[str, str]] = Counter()
     for symbols, n in corpus.items():
-        for pair in zip(symbols, symbols[1:]):
+        for pair in pairwise(symbols):
             counts[pair] += n
     return counts
 
@@ -99,8 +100,10 @@ print(f"start: {len(alphabet)} symbols, {history[0]:.2f} tokens per word")
 print("first ten merges:")
 for i, (a, b) in enumerate(merges[:10], start=1):
     print(f"  {i:2d}. {a!r} + {b!r} -> {a + b!r}")
-print(f"after {len(merges)} merges: vocabulary {len(alphabet) + len(merges)}, "
-      f"{history[-1]:.2f} tokens per word")
+print(
+    f"after {len(merges)} merges: vocabulary {len(alphabet) + len(merges)}, "
+    f"{history[-1]:.2f} tokens per word"
+)
 
 
 # %% [markdown]
@@ -109,6 +112,7 @@ print(f"after {len(merges)} merges: vocabulary {len(alphabet) + len(merges)}, "
 # twice. Because the merges are stored in order, a word that never appears in
 # the training text can still be encoded by replaying them; it just ends up in
 # more, shorter pieces. None of the four words below is in the text.
+
 
 # %%
 def encode(word: str) -> list[str]:
