@@ -10,11 +10,12 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from types import MappingProxyType
 
+from generator.coderegions import code_ranges, gaps
 from generator.linker import resolve_name
 from generator.links import heading_slugs, toc_slug
 from generator.model import ConceptGraph, Entity, EntityKey, Link, LinkStyle, SiteUrl, SourcePath
 from generator.render.mathml import render_math
-from generator.render.text import code_spans, escape_attr, escape_inline, outside, relative_url
+from generator.render.text import escape_attr, escape_inline, relative_url
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp"})
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
@@ -49,7 +50,7 @@ def image_path(source: SourcePath) -> SiteUrl:
 def rewrite_body(entity: Entity, graph: ConceptGraph, page: SiteUrl) -> RewrittenBody:
     """Return the entity's body with links rewritten for ``page``; code is left untouched."""
     body = entity.body
-    code = code_spans(body)
+    code = code_ranges(body)
     out: list[str] = []
     images: dict[SiteUrl, SourcePath] = {}
     dangling: list[Link] = []
@@ -80,7 +81,7 @@ def _render_callouts(text: str) -> str:
     """Turn Obsidian callouts (``> [!note] Title``) into Material admonitions."""
     if "[!" not in text:
         return text
-    code = code_spans(text)
+    code = code_ranges(text)
 
     def admonition(match: re.Match[str]) -> str:
         if any(a <= match.start() < b for a, b in code):
@@ -99,7 +100,7 @@ def _render_callouts(text: str) -> str:
 def _render_text(body: str, start: int, stop: int, code: list[tuple[int, int]]) -> str:
     out: list[str] = []
     pos = start
-    for a, b in outside(code, start, stop):
+    for a, b in gaps(code, start, stop):
         out.append(body[pos:a])
         out.append(render_math(_COMMENT.sub("", body[a:b])))
         pos = b
