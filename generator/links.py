@@ -1,17 +1,15 @@
 """Body text -> links: wikilinks, embeds and Markdown links, never inside code.
 
-Also the small text scans that need the same notion of "code": Obsidian
-``%%comments%%`` and heading anchors.
+Also Obsidian ``%%comments%%``, which hide links the same way code does.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from urllib.parse import unquote
 
-from generator.coderegions import Range, code_ranges, code_regions, gaps, inside
+from generator.coderegions import Range, code_ranges, gaps, inside
 from generator.model import Link, LinkStyle
 
 _WIKI_PATTERN = r"\[\[([^\[\]\n]*(?:\][^\[\]\n]+)*)\]\]"
@@ -22,8 +20,6 @@ _LINK = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SIZE = re.compile(r"(\d+)(?:x\d+)?")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
-_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 
 
 def _comments(body: str, code: list[Range]) -> list[Range]:
@@ -196,48 +192,3 @@ def strip_comments(body: str, body_line: int) -> tuple[str, tuple[Link, ...]]:
         for link in links
     )
     return "".join(pieces), shifted
-
-
-def toc_slug(text: str) -> str:
-    """Return the anchor MkDocs' default ``toc`` slugify gives a heading's text.
-
-    >>> toc_slug("Scaled dot-product attention!")
-    'scaled-dot-product-attention'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
-    return re.sub(r"[-\s]+", "-", cleaned)
-
-
-def _heading_text(raw: str) -> tuple[str, str | None]:
-    """Return a heading's plain text and its explicit ``{#id}``, if any."""
-    explicit = _ATTR_ID.search(raw)
-    if explicit:
-        raw = raw[: explicit.start()]
-    text = _WIKI.sub(lambda m: (m.group(1).partition("|")[2] or m.group(1)).strip(), raw)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`~=]+", "", text).strip()
-    return text, explicit.group(1) if explicit else None
-
-
-def heading_slugs(body: str) -> dict[str, str]:
-    """Map each ATX heading's text in ``body`` to its anchor (``_1``, ``_2`` for repeats).
-
-    >>> heading_slugs("# Intro\\n## Intro\\n```\\n# not a heading\\n```\\n")
-    {'Intro': 'intro'}
-    """
-    code = [region.span for region in code_regions(body) if region.block]
-    used: set[str] = set()
-    anchors: dict[str, str] = {}
-    for match in _HEADING.finditer(body):
-        if any(s <= match.start() < e for s, e in code):
-            continue
-        text, explicit = _heading_text(match.group(2))
-        anchor = explicit or toc_slug(text)
-        unique, n = anchor, 0
-        while unique in used:
-            n += 1
-            unique = f"{anchor}_{n}"
-        used.add(unique)
-        anchors.setdefault(text, unique)
-    return anchors

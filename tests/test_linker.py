@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from generator.linker import heading_slugs, load_concept_graph, resolve_name
+from generator.linker import load_concept_graph, resolve_name
 from generator.model import ConceptGraph
 
 TreeWriter = Callable[[Path, Mapping[str, str | bytes]], Path]
@@ -138,7 +138,8 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     (
         "missing heading",
         {"x.md": "---\nparent: attention\n---\nSee [[attention#Scaled dot]].\n"},
-        "entities/x.md:4:5: warning: heading 'Scaled dot' is not in entities/attention.md",
+        "entities/x.md:4:5: warning: heading 'Scaled dot' is not in entities/attention.md:"
+        " the link opens the page",
     ),
 ]
 
@@ -283,12 +284,9 @@ def test_headings_own_page_block_refs_and_anchors(write_tree: TreeWriter, tmp_pa
     }
     cg = _graph(write_tree, tmp_path, files)
     assert [str(d) for d in cg.diagnostics] == [
-        "entities/x.md:4:19: warning: heading 'Nope' is not in entities/x.md"
+        "entities/x.md:4:19: warning: heading 'Nope' is not in entities/x.md:"
+        " the link opens the page"
     ]
-
-
-def test_heading_slugs_is_exposed() -> None:
-    assert heading_slugs("## Scaled dot-product\n") == {"Scaled dot-product": "scaled-dot-product"}
 
 
 def test_obsidian_wikilink_values_in_front_matter(write_tree: TreeWriter, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.links import heading_slugs, parse_links, strip_comments, toc_slug
+from generator.links import parse_links, strip_comments
 from generator.model import Link, LinkStyle
 
 W, M = LinkStyle.WIKI, LinkStyle.MARKDOWN
@@ -108,36 +108,3 @@ def test_unclosed_comment_hides_the_rest() -> None:
 def test_link_record_is_frozen() -> None:
     link = parse_links("[[a]]", 1)[0]
     assert link == Link("a", None, None, False, None, (0, 5), 1, 1)
-
-
-@pytest.mark.parametrize(
-    ("text", "slug"),
-    [
-        ("Scaled dot-product", "scaled-dot-product"),
-        ("What is it?", "what-is-it"),
-        ("Café  au  lait", "cafe-au-lait"),
-        ("a_b", "a_b"),
-        ("  -x- ", "-x-"),
-    ],
-)
-def test_toc_slug(text: str, slug: str) -> None:
-    assert toc_slug(text) == slug
-
-
-def test_heading_slugs() -> None:
-    body = (
-        "# Intro\n"
-        "## Scaled *dot*-product ##\n"
-        "### Custom {#my-id}\n"
-        "## Intro\n"
-        "```\n# not a heading\n```\n"
-        "####### too deep\n"
-        "#nospace\n"
-        "## See [[attention|Attention]]\n"
-    )
-    assert heading_slugs(body) == {
-        "Intro": "intro",
-        "Scaled dot-product": "scaled-dot-product",
-        "Custom": "my-id",
-        "See Attention": "see-attention",
-    }

@@ -79,6 +79,11 @@ def page_url(page: SiteUrl, directory_urls: bool) -> str:
     return built
 
 
+def asset_href(from_page: SiteUrl, path: SiteUrl, directory_urls: bool) -> str:
+    """Return the href a built HTML page uses to reach a copied file (for raw HTML)."""
+    return relative_url(_built_path(from_page, directory_urls), path)
+
+
 def _built_path(page: SiteUrl, directory_urls: bool) -> SiteUrl:
     stem = page[: -len(".md")]
     if not directory_urls:
