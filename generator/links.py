@@ -71,16 +71,29 @@ def _wiki_link(inner: str, embed: bool) -> tuple[str, str | None, str | None, in
 
 
 def _markdown_target(destination: str) -> tuple[str, str | None] | None:
-    """Return file and heading of a relative ``.md`` link destination, or None."""
+    """Return the file and heading of a relative link destination (URL-decoded), or None.
+
+    Any relative destination names a file of the vault, the way Obsidian reads
+    it: a note (``Other%20Note.md#Heading``, with or without ``.md``) or an
+    attachment (``Pasted%20image.png``).
+    """
     if destination.startswith("<"):
         destination = destination[1:-1]
-    path, _, fragment = unquote(destination).partition("#")
-    path = path.strip()
+    raw_path, _, raw_fragment = destination.partition("#")
+    path = unquote(raw_path).strip()
     if not path or _SCHEME.match(path) or path.startswith("/"):
         return None
-    if not path.lower().endswith(".md"):
-        return None
-    return path, fragment or None
+    return path, unquote(raw_fragment) or None
+
+
+def _markdown_label(label: str, embed: bool) -> tuple[str | None, int | None]:
+    """Return a Markdown link's label and, for an embed, Obsidian's ``alt|300`` width."""
+    text = label.strip()
+    if embed and "|" in text:
+        alt, _, size = text.rpartition("|")
+        if (width := _SIZE.fullmatch(size.strip())) is not None:
+            return alt.strip() or None, int(width.group(1))
+    return text or None, None
 
 
 def _matches(body: str, protected: list[Range]) -> list[tuple[re.Match[str], int]]:
@@ -126,15 +139,16 @@ def _scan(body: str, body_line: int, protected: list[Range]) -> list[Link]:
             span = (at, match.end())
             links.append(Link(*parts[:3], before == "!", parts[3], span, line, col))
             continue
-        found = None if before and before in "!\\]" else _markdown_target(match.group(3))
+        found = None if before and before in "\\]" else _markdown_target(match.group(3))
         if found is not None:
+            embed = before == "!"
+            at -= embed
             line += body.count("\n", counted, at)
             counted = at
             col = at - body.rfind("\n", 0, at)
-            label = match.group(2).strip() or None
-            links.append(
-                Link(*found, label, False, None, match.span(), line, col, LinkStyle.MARKDOWN)
-            )
+            label, width = _markdown_label(match.group(2), embed)
+            span = (at, match.end())
+            links.append(Link(*found, label, embed, width, span, line, col, LinkStyle.MARKDOWN))
     return links
 
 

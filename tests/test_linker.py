@@ -141,6 +141,42 @@ CASES: list[tuple[str, dict[str, str], str]] = [
         "entities/x.md:4:5: warning: heading 'Scaled dot' is not in entities/attention.md:"
         " the link opens the page",
     ),
+    (
+        "missing block",
+        {"x.md": "---\nparent: attention\n---\nSee [[attention#^nope]].\n"},
+        "entities/x.md:4:5: warning: block '^nope' is not in entities/attention.md:"
+        " the link opens the page",
+    ),
+    (
+        "markdown link to a missing file",
+        {"x.md": "---\nparent: attention\n---\nSee [data](nothing.csv).\n"},
+        "entities/x.md:4:5: error: linked file 'nothing.csv' is not in the entities folder",
+    ),
+    (
+        "missing markdown embed",
+        {"x.md": "---\nparent: attention\n---\nA.\n\n![plot](Pasted%20image.png)\n"},
+        "entities/x.md:6:1: error: embedded file 'Pasted image.png' is not in the entities folder",
+    ),
+    (
+        "file outside the entities folder",
+        {"x.md": "---\nparent: attention\n---\nSee [it](../secret.pdf).\n"},
+        "entities/x.md:4:5: error: '../secret.pdf' is outside the entities folder:"
+        " move the file into it or link to it by its URL",
+    ),
+    (
+        "dangling path wikilink",
+        {"x.md": "---\nparent: attention\n---\nSee [[notes/Transformr]].\n"},
+        "entities/x.md:4:5: error: link target 'notes/Transformr' is not a concept"
+        " (did you mean 'transformer'?)",
+    ),
+    (
+        "transclusion cycle",
+        {
+            "a.md": _front(parent="attention") + "\n![[b]]\n\n## Part\n",
+            "b.md": _front(parent="attention") + "\n![[a#Part]]\n",
+        },
+        "entities/a.md:6:1: error: transclusion cycle: a -> b -> a",
+    ),
 ]
 
 

@@ -251,8 +251,9 @@ def _label(record: ResolvedLink, title: str | None = None) -> str:
     if link.style is LinkStyle.MARKDOWN:
         return escape_inline(link.target)
     text = title or link.target
-    if link.heading:
-        text = f"{text} › {link.heading}" if text else link.heading
+    if link.heading:  # [[Note#Heading#Subheading]] shows the heading it lands on
+        heading = link.heading.split("#")[-1].strip() or link.heading
+        text = f"{text} › {heading}" if text else heading
     return escape_inline(text)
 
 
