@@ -1,4 +1,4 @@
-"""An Obsidian vault using every link form: check and build agree, and the site has no broken link."""
+"""A vault using every Obsidian link form: check and build agree; the site has no broken link."""
 
 from __future__ import annotations
 
