@@ -50,9 +50,7 @@ def test_every_link_form_passes_check_and_build_strict(vault: Path) -> None:
     site = vault / "out"
     assert broken_links(site) == []
     page = (site / "concepts" / "perceptron.html").read_text("utf-8")
-    assert 'src="../images/Pasted image 20230708174900.png" width="300"' in page.replace(
-        "%20", " "
-    )
+    assert 'src="../images/Pasted image 20230708174900.png" width="300"' in page.replace("%20", " ")
     assert '<iframe class="gg-pdf" src="../files/perceptron.pdf"' in page
     assert '<video class="gg-video" controls' in page and '<audio class="gg-audio" controls' in page
     assert 'href="../files/data.csv"' in page
