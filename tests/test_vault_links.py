@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from sitecheck import broken_links
@@ -92,3 +94,38 @@ def test_missing_and_outside_files_fail_both_strict_and_are_marked(tmp_path: Pat
     assert page.count('class="gg-dangling"') == 3
     assert broken_links(tmp_path / "out") == []
     assert not (tmp_path / "out" / "files" / "outside.pdf").exists()
+
+
+ANCHORS: Mapping[str, str | bytes] = {
+    "mkdocs.yml": (
+        "site_name: Anchors\ndocs_dir: entities\nuse_directory_urls: false\n"
+        "theme:\n  name: material\n  font: false\nplugins:\n  - glossgraph\n"
+        "markdown_extensions:\n  - attr_list\n  - admonition\n  - toc:\n      permalink: true\n"
+        "      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n"
+    ),
+    "entities/x.md": (
+        "---\nsummary: Headings of every kind.\nrelated: [y]\n---\nFirst.\n\n"
+        "## Über Größe\n\nA.\n\nSetext *title*\n---\n\nB.\n\n## The `code` part\n\n"
+        "## Intro\n\n## Intro\n\n## Own {#chosen}\n"
+    ),
+    "entities/y.md": (
+        "---\nsummary: Links to each heading.\nrelated: [x]\n---\n"
+        "[[x#Über Größe]] [[x#Setext title]] [[x#The code part]] [[x#Intro]] [[x#Own]]\n"
+    ),
+}
+
+
+def test_anchors_follow_the_configured_slugify_and_exist(tmp_path: Path) -> None:
+    write_tree_into(tmp_path, ANCHORS)
+    build = glossgraph(tmp_path, "build", "--strict", "--site-dir", "out")
+    assert build.returncode == 0, build.stderr
+    assert broken_links(tmp_path / "out") == []
+    page = (tmp_path / "out" / "concepts" / "y.html").read_text("utf-8")
+    hrefs = re.findall(r'href="(x\.html#[^"]+)"', page)
+    assert [unquote(h) for h in hrefs] == [
+        "x.html#über-größe",
+        "x.html#setext-title",
+        "x.html#the-code-part",
+        "x.html#intro",
+        "x.html#chosen",
+    ]
