@@ -378,3 +378,12 @@ def test_core_modules_import_nothing_heavy(module: str) -> None:
     }
     assert imported & HEAVY == set()
     assert imported - STDLIB - {"generator"} <= {"yaml", "networkx"}
+
+
+def test_an_embedded_note_is_a_mention(write_tree: TreeWriter, tmp_path: Path) -> None:
+    files = {**BASE, "x.md": _front(parent="attention") + "\n![[transformer]]\n"}
+    cg = _graph(write_tree, tmp_path, files)
+    assert cg.diagnostics == ()
+    assert cg.graph.has_edge("x", "transformer", key="mentions")
+    (record,) = cg.links["x"]
+    assert record.link.embed and record.target.key == "transformer"  # type: ignore[union-attr]

@@ -34,6 +34,10 @@ def graph_of(*entities: Entity) -> ConceptGraph:
 OTHERS = (
     entity("attention", "# Attention\n\n## Scaled dot-product\n\n## Scaled dot-product\n"),
     entity("gradient-descent", title="Gradient descent", aliases=("GD",)),
+    entity(
+        "softmax",
+        "Scores to weights.\n\n## Formula\n\nDivide, see [[attention]].\n# Formula\n\n## Later\n",
+    ),
 )
 
 CASES = [
@@ -75,6 +79,18 @@ CASES = [
         ' is not in the entities folder">missing.png</span>',
     ),
     ("`[[attention]]`", "`[[attention]]`"),
+    (
+        "![[softmax#Formula]]",
+        '!!! quote gg-embed "[Softmax › Formula](softmax.md#formula)"\n\n'
+        "    Divide, see [Attention](attention.md).\n",
+    ),
+    (
+        "![[softmax]]",
+        '!!! quote gg-embed "[Softmax](softmax.md)"\n\n    Scores to weights.\n\n'
+        "    **Formula**\n\n    Divide, see [Attention](attention.md).\n    **Formula**\n\n"
+        "    **Later**\n",
+    ),
+    ("Inline ![[softmax]] embed", "Inline [Softmax](softmax.md) embed"),
     ("```\n[[attention]]\n```", "```\n[[attention]]\n```"),
     ("[external](https://example.org/a.md)", "[external](https://example.org/a.md)"),
 ]

@@ -189,7 +189,8 @@ def _render_transclusion(
     content = "\n".join(
         f"    {line}" if line.strip() else "" for line in _demote_headings(inner).split("\n")
     )
-    return f'!!! quote gg-embed "[{shown}]({url})"\n\n{content.rstrip()}\n'
+    content = content.strip("\n").rstrip()
+    return f'!!! quote gg-embed "[{shown}]({url})"\n\n{content}\n'
 
 
 def _demote_headings(text: str) -> str:
