@@ -8,14 +8,15 @@ from pathlib import Path
 
 from generator.demos import DemoRun, RunOptions, render_demo, run_demos
 from generator.errors import ContentError
+from generator.headings import Slugify
 from generator.inventory import INVENTORY_PATH, inventory_bytes, inventory_entries
 from generator.linker import load_concept_graph
 from generator.load import display_path
 from generator.model import ConceptGraph, DemoId, Diagnostic, Severity, SiteUrl
 from generator.render.docstree import DocsTree
 from generator.render.graphsvg import neighbourhood_svg, whole_graph_svg
-from generator.render.markdown import unresolved_links
 from generator.render.pages import DemoMarkdown, RenderOptions, render_site
+from generator.resolver import PAGE_SHOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +28,21 @@ class BuildOptions:
     site_name: str = "Glossary"
     directory_urls: bool = False
     run: RunOptions = field(default_factory=RunOptions)
+    slugify: Slugify | None = None  # the heading slugify of mkdocs.yml's toc, if set
 
 
 @dataclass(frozen=True, slots=True)
 class SiteBuild:
     """The docs tree, and what the build should report.
 
-    ``warnings`` fail a strict build (dangling links, failed demos); ``notes``
-    are ``check``'s warnings, shown but never fatal.
+    ``warnings`` fail a strict build: every diagnostic of ``check`` that did
+    not stop the build (errors the pages show as marked text, and warnings),
+    so ``build --strict`` fails exactly where ``check --strict`` does, plus
+    failed demos.
     """
 
     tree: DocsTree
     warnings: tuple[Diagnostic, ...]
-    notes: tuple[Diagnostic, ...]
     demo_run: DemoRun
 
 
@@ -54,9 +57,8 @@ class ContentBlocked(ContentError):
 
 def build_docs(options: BuildOptions) -> SiteBuild:
     """Return the docs tree of the glossary in ``options.entities``."""
-    graph = load_concept_graph(options.entities, options.demos)
-    shown_on_pages = unresolved_links(graph)
-    stop_on_errors(graph, shown_on_pages)
+    graph = load_concept_graph(options.entities, options.demos, options.slugify)
+    stop_on_errors(graph)
     demo_run = run_demos(demo_ids(graph), options.demos, options.run)
     demos = render_demos(demo_run)
     site = render_site(graph, demos, _render_options(options))
@@ -64,15 +66,14 @@ def build_docs(options: BuildOptions) -> SiteBuild:
     inventory = {INVENTORY_PATH: inventory_bytes(entries, options.site_name)}
     return SiteBuild(
         tree=site.tree.merged(inventory),
-        warnings=site.warnings + demo_failures(demo_run, options.demos),
-        notes=graph.warnings,
+        warnings=graph.diagnostics + demo_failures(demo_run, options.demos),
         demo_run=demo_run,
     )
 
 
-def stop_on_errors(graph: ConceptGraph, shown_on_pages: set[tuple[str, int, int]]) -> None:
-    """Raise ContentBlocked for errors, except dangling body links (pages mark those)."""
-    blocking = [d for d in graph.errors if (d.path, d.line, d.col) not in shown_on_pages]
+def stop_on_errors(graph: ConceptGraph) -> None:
+    """Raise ContentBlocked for errors, except those a page shows as marked text."""
+    blocking = [d for d in graph.errors if d.code not in PAGE_SHOWN]
     if blocking:
         raise ContentBlocked(blocking)
 

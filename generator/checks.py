@@ -1,4 +1,4 @@
-"""The whole-graph checks of the linker: keys, names, children, headings, cycles, lonely nodes."""
+"""The whole-graph checks of the linker: keys, names, children, cycles, lonely nodes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from generator.links import heading_slugs, toc_slug
-from generator.model import Diagnostic, Entity, EntityKey, Link, Ref, Relation, Severity, SourcePath
+from generator.model import Diagnostic, Entity, EntityKey, Ref, Relation, Severity, SourcePath
 from generator.slugs import name_slug, slugify
 from generator.summary import is_placeholder
 
@@ -30,9 +29,14 @@ class Reporter:
 
     def suggest(self, word: str, choices: Mapping[str, str]) -> str:
         """Return `` (did you mean 'x'?)`` for the closest of ``choices``' keys, else ''."""
+        near = self.nearest(word, choices)
+        return f" (did you mean '{near}'?)" if near else ""
+
+    def nearest(self, word: str, choices: Mapping[str, str]) -> str | None:
+        """Return the value of the closest of ``choices``' keys to ``word``, if one is close."""
         near = [c for c in choices if abs(len(c) - len(word)) <= max(2, len(word) // 4)]
         match = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
-        return f" (did you mean '{choices[match[0]]}'?)" if match else ""
+        return choices[match[0]] if match else None
 
 
 def _where(entity: Entity, name: str) -> tuple[int, int]:
@@ -123,48 +127,6 @@ def check_children(
             message = f"children lists '{ref.name}', but its parent is '{child.parent.name}'"
             report.warning(entity.source, ref.line, ref.col, message, "children-mismatch")
     return orphans
-
-
-def _plain_heading_line(body: str, heading: str) -> bool:
-    """Return whether ``body`` has a line ``#... heading`` (the common case, without parsing)."""
-    at = body.find(f"# {heading}\n")
-    return at >= 0 and (at == 0 or body[at - 1] in "#\n")
-
-
-def _heading_found(heading: str, target: Entity, anchors: dict[str, str]) -> bool:
-    """Return whether ``heading`` (text, anchor or ``^block`` id) exists in ``target``."""
-    if heading.startswith("^"):
-        return heading in target.body
-    lowered = heading.casefold()
-    return (
-        any(text.casefold() == lowered for text in anchors)
-        or heading in anchors.values()
-        or toc_slug(heading) in anchors.values()
-    )
-
-
-def check_headings(
-    links: Iterable[tuple[Entity, Link, EntityKey]],
-    kept: Mapping[EntityKey, Entity],
-    report: Reporter,
-) -> None:
-    """Warn about ``[[t#Heading]]`` links whose heading is not in t (the page still opens)."""
-    cache: dict[int, dict[str, str]] = {}
-    for entity, link, target_key in links:
-        target = entity if target_key == entity.key else kept.get(target_key)
-        if target is None or link.heading is None:
-            continue
-        heading = link.heading.rsplit("#", 1)[-1].strip()
-        if _plain_heading_line(target.body, heading):
-            continue
-        anchors = cache.get(id(target))
-        if anchors is None:
-            anchors = cache[id(target)] = heading_slugs(target.body)
-        if _heading_found(heading, target, anchors):
-            continue
-        hint = report.suggest(heading, {text: text for text in anchors})
-        message = f"heading '{heading}' is not in {target.source}{hint}"
-        report.warning(entity.source, link.line, link.col, message, "missing-heading")
 
 
 def _cycle_path(graph: nx.DiGraph, component: set[EntityKey]) -> list[EntityKey]:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
 
 import networkx as nx
@@ -20,26 +20,28 @@ from generator.checks import (
     Reporter,
     check_children,
     check_cycles,
-    check_headings,
     check_nodes,
     register_keys,
     register_names,
 )
-from generator.links import heading_slugs
-from generator.load import load_entities
+from generator.headings import Slugify, default_slugify
+from generator.load import display_path, load_entities
 from generator.model import (
     ConceptGraph,
+    ConceptTarget,
+    Dangling,
     Diagnostic,
     Entity,
     EntityKey,
-    Link,
     Ref,
     Relation,
+    ResolvedLink,
     SourcePath,
 )
+from generator.resolver import Resolver, check_transclusion
 from generator.slugs import is_valid_key, name_slug
 
-__all__ = ["heading_slugs", "link_entities", "load_concept_graph", "name_slug", "resolve_name"]
+__all__ = ["link_entities", "load_concept_graph", "name_slug", "resolve_name"]
 
 Edge = tuple[EntityKey, EntityKey, str]
 _BROADER = Relation.BROADER.value
@@ -70,7 +72,6 @@ class _Linker:
     entities: dict[EntityKey, Entity]
     names: dict[str, EntityKey]
     ambiguous: dict[str, tuple[SourcePath, ...]]
-    images: Mapping[str, SourcePath]
     demos: frozenset[str] | None
     report: Reporter
     edges: dict[Edge, tuple[SourcePath, int, int]] = field(default_factory=dict)
@@ -152,40 +153,6 @@ class _Linker:
                 message = f"unknown demo '{ref.name}': there is no demos/{ref.name}.py{hint}"
                 self.report.error(entity.source, ref.line, ref.col, message, "unknown-demo")
 
-    def link_body(self, entity: Entity) -> list[tuple[Link, EntityKey]]:
-        """Resolve the body links of ``entity``; return those with a heading to check."""
-        with_heading: list[tuple[Link, EntityKey]] = []
-        key = entity.key
-        edges = self.edges if self.entities.get(key) is entity else {}  # a duplicate adds none
-        for link in entity.links:
-            if link.embed and self._embeds_file(entity, link):
-                continue
-            if not link.target:
-                with_heading.append((link, key))
-                continue
-            target = self.names.get(self.slugs.get(link.target) or "")
-            if target is None:
-                what = "embedded note" if link.embed else "link target"
-                target = self.resolve(entity, link.target, what, link.line, link.col)
-                if target is None:
-                    continue
-            if target != key:
-                edges.setdefault((key, target, _MENTIONS), (entity.source, link.line, link.col))
-            if link.heading is not None:
-                with_heading.append((link, target))
-        return with_heading
-
-    def _embeds_file(self, entity: Entity, link: Link) -> bool:
-        """Return whether an embed names a file rather than a concept; report a missing one."""
-        name = PurePosixPath(link.target).name.lower()
-        if name in self.images:
-            return True
-        if "." not in name or name.endswith(".md") or name_slug(link.target) in self.names:
-            return False
-        message = f"embedded file '{link.target}' is not in the entities folder"
-        self.report.error(entity.source, link.line, link.col, message, "missing-file")
-        return True
-
 
 def _demo_ids(demos_dir: Path | None) -> frozenset[str] | None:
     """Return the stems of ``demos/*.py`` (empty if the folder is missing), or None to skip."""
@@ -234,24 +201,32 @@ def link_entities(
     images: Mapping[str, SourcePath],
     demos_dir: Path | None,
     load_diagnostics: Iterable[Diagnostic] = (),
+    *,
+    root: str = "entities",
+    slugify: Slugify | None = None,
 ) -> ConceptGraph:
     """Return the checked concept graph of ``entities`` with every diagnostic, sorted.
 
-    ``demos_dir`` None skips the check that each demo has a file.
+    ``root`` is the entities folder as sources show it; ``slugify`` the heading
+    slugify MkDocs will use (``toc``'s default when None). ``demos_dir`` None
+    skips the check that each demo has a file.
     """
     every = sorted(entities, key=lambda e: e.source)
     report = Reporter()
     kept = register_keys(every, report)
     names, ambiguous = register_names(kept.values(), report)
-    linker = _Linker(kept, names, ambiguous, images, _demo_ids(demos_dir), report)
-    to_check: list[tuple[Entity, Link, EntityKey]] = []
+    linker = _Linker(kept, names, ambiguous, _demo_ids(demos_dir), report)
     for entity in every:
         linker.link_fields(entity)
         linker.check_demos(entity)
-        to_check.extend((entity, link, target) for link, target in linker.link_body(entity))
+    resolver = Resolver(kept, names, ambiguous, images, root, slugify or default_slugify(), report)
+    body = resolver.resolve_all(every)
+    for entity, target, link in body.mentions:
+        if target != entity.key:
+            linker.add_edge(entity, entity.key, target, _MENTIONS, link.line, link.col)
+    closing = check_transclusion(body.embeds, report)
     for entity, ref, child in check_children(linker.listed_children, kept, names, report):
         linker.add_edge(entity, child, entity.key, _BROADER, ref.line, ref.col)
-    check_headings(to_check, kept, report)
     check_cycles(linker.edges, report)
     connected = {key for u, v, _ in linker.edges for key in (u, v)}
     check_nodes(connected, kept, report)
@@ -263,7 +238,31 @@ def link_entities(
         names=MappingProxyType(names),
         images=MappingProxyType(dict(images)),
         diagnostics=tuple(diagnostics),
+        links=MappingProxyType(_break_cycles(body.links, closing)),
+        blocks=MappingProxyType(
+            {key: MappingProxyType(found) for key, found in body.blocks.items()}
+        ),
     )
+
+
+def _break_cycles(
+    links: dict[EntityKey, tuple[ResolvedLink, ...]], closing: set[tuple[EntityKey, EntityKey]]
+) -> dict[EntityKey, tuple[ResolvedLink, ...]]:
+    """Return the records with each embed on a transclusion cycle marked, so pages never loop."""
+    if not closing:
+        return links
+    cycle = Dangling("transclusion-cycle", "this embed is part of a transclusion cycle")
+    return {
+        key: tuple(
+            ResolvedLink(r.link, cycle)
+            if r.link.embed
+            and isinstance(r.target, ConceptTarget)
+            and (key, r.target.key) in closing
+            else r
+            for r in records
+        )
+        for key, records in links.items()
+    }
 
 
 def _order(diagnostic: Diagnostic) -> tuple[str, int, int]:
@@ -286,8 +285,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_concept_graph(entities_dir: Path, demos_dir: Path | None = None) -> ConceptGraph:
+def load_concept_graph(
+    entities_dir: Path, demos_dir: Path | None = None, slugify: Slugify | None = None
+) -> ConceptGraph:
     """Load every concept under ``entities_dir`` and return the checked concept graph."""
     with _collector_paused():
         entities, diagnostics, images = load_entities(entities_dir)
-        return link_entities(entities, images, demos_dir, diagnostics)
+        root = display_path(entities_dir)
+        return link_entities(entities, images, demos_dir, diagnostics, root=root, slugify=slugify)

@@ -1,22 +1,17 @@
 """Body text -> links: wikilinks, embeds and Markdown links, never inside code.
 
-Also the small text scans that need the same notion of "code": Obsidian
-``%%comments%%`` and heading anchors.
+Also Obsidian ``%%comments%%``, which hide links the same way code does.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
 from urllib.parse import unquote
 
+from generator.coderegions import Range, code_ranges, gaps, inside
 from generator.model import Link, LinkStyle
 
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.MULTILINE)
-_BACKTICKS = re.compile(r"`+")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _WIKI_PATTERN = r"\[\[([^\[\]\n]*(?:\][^\[\]\n]+)*)\]\]"
 _WIKI = re.compile(_WIKI_PATTERN)
 _LINK = re.compile(
@@ -25,120 +20,36 @@ _LINK = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SIZE = re.compile(r"(\d+)(?:x\d+)?")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
-_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
-
-Range = tuple[int, int]
 
 
-def _rest_of_line(body: str, pos: int) -> str:
-    """Return the text from ``pos`` to the end of its line."""
-    end = body.find("\n", pos)
-    return body[pos : end if end >= 0 else len(body)]
-
-
-def _fence_lines(body: str) -> Iterator[re.Match[str]]:
-    """Yield what ``_FENCE.finditer`` would, trying only the lines that hold a fence's run.
-
-    Anchoring at every line start is what makes the plain search slow.
-    """
-    ticks, tildes, pos = body.find("```"), body.find("~~~"), 0
-    while ticks >= 0 or tildes >= 0:
-        at = ticks if tildes < 0 or 0 <= ticks < tildes else tildes
-        match = _FENCE.match(body, body.rfind("\n", 0, at) + 1)
-        if match is not None:
-            yield match
-        pos = body.find("\n", at) + 1
-        if not pos:
-            return
-        if 0 <= ticks < pos:  # each is searched for again only once passed
-            ticks = body.find("```", pos)
-        if 0 <= tildes < pos:
-            tildes = body.find("~~~", pos)
-
-
-def _fenced_ranges(body: str) -> list[Range]:
-    """Return the ranges of fenced code blocks (an unclosed fence runs to the end)."""
-    ranges: list[Range] = []
-    if "```" not in body and "~~~" not in body:
-        return ranges
-    opener: re.Match[str] | None = None
-    for match in _fence_lines(body):
-        fence = match.group(1)
-        if opener is None:
-            if fence[0] == "`" and "`" in _rest_of_line(body, match.end()):
-                continue  # a backtick fence's info string holds no backtick
-            opener = match
+def _comments(body: str, code: list[Range]) -> list[Range]:
+    """Return the ``%%comment%%`` ranges that start outside ``code`` (an unclosed one runs on)."""
+    found: list[Range] = []
+    pos = body.find("%%")
+    while pos >= 0:
+        if inside(code, pos):
+            pos = body.find("%%", pos + 1)
             continue
-        opening = opener.group(1)
-        rest = _rest_of_line(body, match.end())
-        if fence[0] == opening[0] and len(fence) >= len(opening) and not rest.strip():
-            ranges.append((opener.start(), match.end() + len(rest)))
-            opener = None
-    if opener is not None:
-        ranges.append((opener.start(), len(body)))
-    return ranges
-
-
-def _gaps(length: int, ranges: list[Range]) -> Iterator[Range]:
-    """Yield the parts of ``[0, length)`` that no range covers (ranges sorted, disjoint)."""
-    pos = 0
-    for start, end in ranges:
-        if start > pos:
-            yield pos, start
-        pos = max(pos, end)
-    if pos < length:
-        yield pos, length
-
-
-def _inline_ranges(body: str, start: int, end: int, comments: bool) -> list[Range]:
-    """Return code spans (and ``%%comments%%`` if asked) between ``start`` and ``end``."""
-    pct = body.find("%%", start, end) if comments else -1
-    if pct < 0 and body.find("`", start, end) < 0:
-        return []
-    ranges: list[Range] = []
-    pos = start
-    while pos < end:
-        tick = body.find("`", pos, end)
-        if 0 <= pct < pos:  # the first "%%" at or after ``pos``, found again only when passed
-            pct = body.find("%%", pos, end)
-        if pct >= 0 and (tick < 0 or pct < tick):
-            close = body.find("%%", pct + 2)
-            stop = len(body) if close < 0 else close + 2
-            ranges.append((pct, stop))
-            pos = stop
-            continue
-        if tick < 0:
-            break
-        run = _BACKTICKS.match(body, tick, end)
-        assert run is not None
-        closing = _find_closing_run(body, run.end(), end, len(run.group()))
-        if closing < 0:
-            pos = run.end()
-            continue
-        ranges.append((tick, closing))
-        pos = closing
-    return ranges
-
-
-def _find_closing_run(body: str, pos: int, end: int, size: int) -> int:
-    """Return the end of the backtick run of exactly ``size`` closing a code span, or -1."""
-    blank = _BLANK_LINE.search(body, pos, end)
-    for run in _BACKTICKS.finditer(body, pos, blank.start() if blank else end):
-        if len(run.group()) == size:
-            return run.end()
-    return -1
+        close = body.find("%%", pos + 2)
+        stop = len(body) if close < 0 else close + 2
+        found.append((pos, stop))
+        pos = body.find("%%", stop)
+    return found
 
 
 def protected_ranges(body: str, *, comments: bool = False) -> list[Range]:
-    """Return the sorted ranges of ``body`` in which no link is parsed (code, comments)."""
-    fenced = _fenced_ranges(body)
-    ranges = list(fenced)
-    if "`" in body or (comments and "%%" in body):
-        for start, end in _gaps(len(body), fenced):
-            ranges.extend(_inline_ranges(body, start, end, comments))
-    ranges.sort()
-    return ranges
+    """Return the sorted, disjoint ranges of ``body`` in which no link is parsed."""
+    code = code_ranges(body)
+    if not comments or "%%" not in body:
+        return code
+    hidden = _comments(body, code)
+    merged: list[Range] = []
+    for start, end in sorted(code + hidden):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _wiki_link(inner: str, embed: bool) -> tuple[str, str | None, str | None, int | None] | None:
@@ -160,16 +71,29 @@ def _wiki_link(inner: str, embed: bool) -> tuple[str, str | None, str | None, in
 
 
 def _markdown_target(destination: str) -> tuple[str, str | None] | None:
-    """Return file and heading of a relative ``.md`` link destination, or None."""
+    """Return the file and heading of a relative link destination (URL-decoded), or None.
+
+    Any relative destination names a file of the vault, the way Obsidian reads
+    it: a note (``Other%20Note.md#Heading``, with or without ``.md``) or an
+    attachment (``Pasted%20image.png``).
+    """
     if destination.startswith("<"):
         destination = destination[1:-1]
-    path, _, fragment = unquote(destination).partition("#")
-    path = path.strip()
+    raw_path, _, raw_fragment = destination.partition("#")
+    path = unquote(raw_path).strip()
     if not path or _SCHEME.match(path) or path.startswith("/"):
         return None
-    if not path.lower().endswith(".md"):
-        return None
-    return path, fragment or None
+    return path, unquote(raw_fragment) or None
+
+
+def _markdown_label(label: str, embed: bool) -> tuple[str | None, int | None]:
+    """Return a Markdown link's label and, for an embed, Obsidian's ``alt|300`` width."""
+    text = label.strip()
+    if embed and "|" in text:
+        alt, _, size = text.rpartition("|")
+        if (width := _SIZE.fullmatch(size.strip())) is not None:
+            return alt.strip() or None, int(width.group(1))
+    return text or None, None
 
 
 def _matches(body: str, protected: list[Range]) -> list[tuple[re.Match[str], int]]:
@@ -189,7 +113,7 @@ def _matches(body: str, protected: list[Range]) -> list[tuple[re.Match[str], int
         if index < count and protected[index][0] < match.end():
             return [
                 (match, start)
-                for start, end in _gaps(len(body), protected)
+                for start, end in gaps(protected, 0, len(body))
                 for match in _LINK.finditer(body, start, end)
             ]
         found.append((match, gap_start))
@@ -215,15 +139,16 @@ def _scan(body: str, body_line: int, protected: list[Range]) -> list[Link]:
             span = (at, match.end())
             links.append(Link(*parts[:3], before == "!", parts[3], span, line, col))
             continue
-        found = None if before and before in "!\\]" else _markdown_target(match.group(3))
+        found = None if before and before in "\\]" else _markdown_target(match.group(3))
         if found is not None:
+            embed = before == "!"
+            at -= embed
             line += body.count("\n", counted, at)
             counted = at
             col = at - body.rfind("\n", 0, at)
-            label = match.group(2).strip() or None
-            links.append(
-                Link(*found, label, False, None, match.span(), line, col, LinkStyle.MARKDOWN)
-            )
+            label, width = _markdown_label(match.group(2), embed)
+            span = (at, match.end())
+            links.append(Link(*found, label, embed, width, span, line, col, LinkStyle.MARKDOWN))
     return links
 
 
@@ -281,48 +206,3 @@ def strip_comments(body: str, body_line: int) -> tuple[str, tuple[Link, ...]]:
         for link in links
     )
     return "".join(pieces), shifted
-
-
-def toc_slug(text: str) -> str:
-    """Return the anchor MkDocs' default ``toc`` slugify gives a heading's text.
-
-    >>> toc_slug("Scaled dot-product attention!")
-    'scaled-dot-product-attention'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^\w\s-]", "", ascii_text).strip().lower()
-    return re.sub(r"[-\s]+", "-", cleaned)
-
-
-def _heading_text(raw: str) -> tuple[str, str | None]:
-    """Return a heading's plain text and its explicit ``{#id}``, if any."""
-    explicit = _ATTR_ID.search(raw)
-    if explicit:
-        raw = raw[: explicit.start()]
-    text = _WIKI.sub(lambda m: (m.group(1).partition("|")[2] or m.group(1)).strip(), raw)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`~=]+", "", text).strip()
-    return text, explicit.group(1) if explicit else None
-
-
-def heading_slugs(body: str) -> dict[str, str]:
-    """Map each ATX heading's text in ``body`` to its anchor (``_1``, ``_2`` for repeats).
-
-    >>> heading_slugs("# Intro\\n## Intro\\n```\\n# not a heading\\n```\\n")
-    {'Intro': 'intro'}
-    """
-    code = _fenced_ranges(body)
-    used: set[str] = set()
-    anchors: dict[str, str] = {}
-    for match in _HEADING.finditer(body):
-        if any(s <= match.start() < e for s, e in code):
-            continue
-        text, explicit = _heading_text(match.group(2))
-        anchor = explicit or toc_slug(text)
-        unique, n = anchor, 0
-        while unique in used:
-            n += 1
-            unique = f"{anchor}_{n}"
-        used.add(unique)
-        anchors.setdefault(text, unique)
-    return anchors

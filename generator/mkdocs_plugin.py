@@ -28,6 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
 from generator.demos import Device, RunOptions, summary_lines
 from generator.errors import BuildError, UsageError
+from generator.headings import Slugify
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, asset_urls, site_config
 
@@ -112,6 +113,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             demos=self._path(config, self.config.demos),
             site_name=config.site_name,
             directory_urls=config.use_directory_urls,
+            slugify=_toc_slugify(config),
             run=RunOptions(
                 device=Device(self.config.device),
                 jobs=self.config.jobs,
@@ -133,14 +135,19 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         return (base_dir / value).resolve()
 
 
+def _toc_slugify(config: MkDocsConfig) -> Slugify | None:
+    """Return the ``slugify`` configured for the ``toc`` extension, if any."""
+    options = config.mdx_configs.get("toc", {})
+    found = options.get("slugify") if isinstance(options, dict) else None
+    return found if callable(found) else None
+
+
 def _inside(file: File, folder: Path) -> bool:
     """Return whether a file is a source in ``folder`` (not a theme or generated file)."""
     return file.generated_by is None and Path(file.abs_src_path or "/").is_relative_to(folder)
 
 
 def _report(built: SiteBuild, *, strict: bool) -> None:
-    for note in built.notes:
-        log.info(str(note))
     if built.demo_run.results:
         for line in summary_lines(built.demo_run):
             log.info(line)

@@ -90,6 +90,44 @@ class Link:
     style: LinkStyle = LinkStyle.WIKI
 
 
+@dataclass(frozen=True, slots=True)
+class ConceptTarget:
+    """A link that reaches a concept: its key, the anchor on its page, the section it names.
+
+    ``section`` is the range of the named heading's section in the target's body
+    (the whole body when no heading is named); an embed shows that range.
+    """
+
+    key: EntityKey
+    anchor: str | None
+    section: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class AssetTarget:
+    """A link that reaches a file of the entities folder, and where it goes in the docs tree."""
+
+    source: SourcePath
+    path: SiteUrl
+
+
+@dataclass(frozen=True, slots=True)
+class Dangling:
+    """A link that reaches nothing: why (the check's diagnostic code and message), and a hint."""
+
+    code: str
+    reason: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    """A body link and what it reaches, decided once by the linker."""
+
+    link: Link
+    target: ConceptTarget | AssetTarget | Dangling
+
+
 def _frozen_mapping() -> Mapping[str, Any]:
     return MappingProxyType({})
 
@@ -118,6 +156,10 @@ class Entity:
     """Line and column of each front-matter field's value; ``aliases.N`` for each alias."""
 
 
+def _empty() -> Mapping[Any, Any]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class ConceptGraph:
     """The checked concept graph and what was found on the way.
@@ -127,7 +169,9 @@ class ConceptGraph:
     extra (the unknown front-matter fields) when there are any.
     Edge key and attribute ``kind`` is a Relation value.
     ``names`` maps every slugged name a link may use to its key.
-    ``images`` maps a lower-cased image file name to its source file.
+    ``images`` maps a lower-cased file name (any non-Markdown file) to its source file.
+    ``links`` holds each concept's body links, resolved, in body order.
+    ``blocks`` holds each concept's block-id markers (range in the body -> anchor id).
     """
 
     graph: nx.MultiDiGraph
@@ -135,6 +179,8 @@ class ConceptGraph:
     names: Mapping[str, EntityKey]
     images: Mapping[str, SourcePath]
     diagnostics: tuple[Diagnostic, ...]
+    links: Mapping[EntityKey, tuple[ResolvedLink, ...]] = field(default_factory=_empty)
+    blocks: Mapping[EntityKey, Mapping[tuple[int, int], str]] = field(default_factory=_empty)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

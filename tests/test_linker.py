@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from generator.linker import heading_slugs, load_concept_graph, resolve_name
+from generator.linker import load_concept_graph, resolve_name
 from generator.model import ConceptGraph
 
 TreeWriter = Callable[[Path, Mapping[str, str | bytes]], Path]
@@ -138,7 +138,44 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     (
         "missing heading",
         {"x.md": "---\nparent: attention\n---\nSee [[attention#Scaled dot]].\n"},
-        "entities/x.md:4:5: warning: heading 'Scaled dot' is not in entities/attention.md",
+        "entities/x.md:4:5: warning: heading 'Scaled dot' is not in entities/attention.md:"
+        " the link opens the page",
+    ),
+    (
+        "missing block",
+        {"x.md": "---\nparent: attention\n---\nSee [[attention#^nope]].\n"},
+        "entities/x.md:4:5: warning: block '^nope' is not in entities/attention.md:"
+        " the link opens the page",
+    ),
+    (
+        "markdown link to a missing file",
+        {"x.md": "---\nparent: attention\n---\nSee [data](nothing.csv).\n"},
+        "entities/x.md:4:5: error: linked file 'nothing.csv' is not in the entities folder",
+    ),
+    (
+        "missing markdown embed",
+        {"x.md": "---\nparent: attention\n---\nA.\n\n![plot](Pasted%20image.png)\n"},
+        "entities/x.md:6:1: error: embedded file 'Pasted image.png' is not in the entities folder",
+    ),
+    (
+        "file outside the entities folder",
+        {"x.md": "---\nparent: attention\n---\nSee [it](../secret.pdf).\n"},
+        "entities/x.md:4:5: error: '../secret.pdf' is outside the entities folder:"
+        " move the file into it or link to it by its URL",
+    ),
+    (
+        "dangling path wikilink",
+        {"x.md": "---\nparent: attention\n---\nSee [[notes/Transformr]].\n"},
+        "entities/x.md:4:5: error: link target 'notes/Transformr' is not a concept"
+        " (did you mean 'transformer'?)",
+    ),
+    (
+        "transclusion cycle",
+        {
+            "a.md": _front(parent="attention") + "\n![[b]]\n\n## Part\n",
+            "b.md": _front(parent="attention") + "\n![[a#Part]]\n",
+        },
+        "entities/a.md:6:1: error: transclusion cycle: a -> b -> a",
     ),
 ]
 
@@ -283,12 +320,9 @@ def test_headings_own_page_block_refs_and_anchors(write_tree: TreeWriter, tmp_pa
     }
     cg = _graph(write_tree, tmp_path, files)
     assert [str(d) for d in cg.diagnostics] == [
-        "entities/x.md:4:19: warning: heading 'Nope' is not in entities/x.md"
+        "entities/x.md:4:19: warning: heading 'Nope' is not in entities/x.md:"
+        " the link opens the page"
     ]
-
-
-def test_heading_slugs_is_exposed() -> None:
-    assert heading_slugs("## Scaled dot-product\n") == {"Scaled dot-product": "scaled-dot-product"}
 
 
 def test_obsidian_wikilink_values_in_front_matter(write_tree: TreeWriter, tmp_path: Path) -> None:
@@ -344,3 +378,12 @@ def test_core_modules_import_nothing_heavy(module: str) -> None:
     }
     assert imported & HEAVY == set()
     assert imported - STDLIB - {"generator"} <= {"yaml", "networkx"}
+
+
+def test_an_embedded_note_is_a_mention(write_tree: TreeWriter, tmp_path: Path) -> None:
+    files = {**BASE, "x.md": _front(parent="attention") + "\n![[transformer]]\n"}
+    cg = _graph(write_tree, tmp_path, files)
+    assert cg.diagnostics == ()
+    assert cg.graph.has_edge("x", "transformer", key="mentions")
+    (record,) = cg.links["x"]
+    assert record.link.embed and record.target.key == "transformer"  # type: ignore[union-attr]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.links import heading_slugs, parse_links, strip_comments, toc_slug
+from generator.links import parse_links, strip_comments
 from generator.model import Link, LinkStyle
 
 W, M = LinkStyle.WIKI, LinkStyle.MARKDOWN
@@ -62,8 +62,28 @@ CASES: list[tuple[str, str, list[Case]]] = [
     ("md http", "[x](https://example.org/a.md)", []),
     ("md absolute", "[x](/a.md)", []),
     ("md anchor", "[x](#usage)", []),
-    ("md not md", "[x](a.html) [y](a.mdx)", []),
-    ("md image", "![x](a.md)", []),
+    (
+        "md any file",
+        "[x](a.html) [y](b)",
+        [("a.html", None, "x", False, None, M), ("b", None, "y", False, None, M)],
+    ),
+    ("md embed of a note", "![x](a.md)", [("a.md", None, "x", True, None, M)]),
+    (
+        "md encoded embed",
+        "![alt](Pasted%20image%2020230708174900.png)",
+        [("Pasted image 20230708174900.png", None, "alt", True, None, M)],
+    ),
+    ("md embed width", "![alt|300](x.png)", [("x.png", None, "alt", True, 300, M)]),
+    ("md embed size only", "![|300x200](x.png)", [("x.png", None, None, True, 300, M)]),
+    ("md label pipe on link", "[a|300](x.md)", [("x.md", None, "a|300", False, None, M)]),
+    (
+        "md encoded heading",
+        "[text](Other%20Note.md#Heading)",
+        [("Other Note.md", "Heading", "text", False, None, M)],
+    ),
+    ("path wikilink", "[[folder/Note|label]]", [("folder/Note", None, "label", False, None, W)]),
+    ("nested heading", "[[Note#A#B]]", [("Note", "A#B", None, False, None, W)]),
+    ("block reference", "[[Note#^b-1]]", [("Note", "^b-1", None, False, None, W)]),
     ("md in code", "`[x](a.md)`", []),
     ("md nested brackets", "[a [b] c](a.md)", [("a.md", None, "a [b] c", False, None, M)]),
     ("right after code", "`x`[[b]]", [("b", None, None, False, None, W)]),
@@ -108,36 +128,3 @@ def test_unclosed_comment_hides_the_rest() -> None:
 def test_link_record_is_frozen() -> None:
     link = parse_links("[[a]]", 1)[0]
     assert link == Link("a", None, None, False, None, (0, 5), 1, 1)
-
-
-@pytest.mark.parametrize(
-    ("text", "slug"),
-    [
-        ("Scaled dot-product", "scaled-dot-product"),
-        ("What is it?", "what-is-it"),
-        ("Café  au  lait", "cafe-au-lait"),
-        ("a_b", "a_b"),
-        ("  -x- ", "-x-"),
-    ],
-)
-def test_toc_slug(text: str, slug: str) -> None:
-    assert toc_slug(text) == slug
-
-
-def test_heading_slugs() -> None:
-    body = (
-        "# Intro\n"
-        "## Scaled *dot*-product ##\n"
-        "### Custom {#my-id}\n"
-        "## Intro\n"
-        "```\n# not a heading\n```\n"
-        "####### too deep\n"
-        "#nospace\n"
-        "## See [[attention|Attention]]\n"
-    )
-    assert heading_slugs(body) == {
-        "Intro": "intro",
-        "Scaled dot-product": "scaled-dot-product",
-        "Custom": "my-id",
-        "See Attention": "see-attention",
-    }

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import networkx as nx
 import pytest
 
+from generator.linker import link_entities
 from generator.links import parse_links
 from generator.model import ConceptGraph, Entity, EntityKey, SiteUrl, SourcePath
-from generator.render.markdown import rewrite_body, unresolved_links
+from generator.render.markdown import rewrite_body
 from generator.render.text import page_href, relative_url
-from generator.slugs import slugify
 
 PAGE = SiteUrl("concepts/here.md")
 
@@ -28,16 +27,17 @@ def entity(key: str, body: str = "", title: str = "", aliases: tuple[str, ...] =
 
 
 def graph_of(*entities: Entity) -> ConceptGraph:
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(e.key for e in entities)
-    names = {slugify(n): e.key for e in entities for n in (e.key, e.title, *e.aliases)}
     images = {"plot.png": SourcePath("entities/img/plot.png")}
-    return ConceptGraph(g, {e.key: e for e in entities}, names, images, ())
+    return link_entities(entities, images, None)
 
 
 OTHERS = (
     entity("attention", "# Attention\n\n## Scaled dot-product\n\n## Scaled dot-product\n"),
     entity("gradient-descent", title="Gradient descent", aliases=("GD",)),
+    entity(
+        "softmax",
+        "Scores to weights.\n\n## Formula\n\nDivide, see [[attention]].\n# Formula\n\n## Later\n",
+    ),
 )
 
 CASES = [
@@ -51,26 +51,46 @@ CASES = [
         "[[attention#Scaled dot-product]]",
         "[Attention › Scaled dot-product](attention.md#scaled-dot-product)",
     ),
-    ("[[attention#Not There|x]]", "[x](attention.md#not-there)"),
-    ("[[#Local heading]]", "[Local heading](#local-heading)"),
+    ("[[attention#Not There|x]]", "[x](attention.md)"),
+    ("[[#Local heading]]", "[Local heading](here.md)"),
+    ("# Local heading\n[[#Local heading]]", "# Local heading\n[Local heading](#local-heading)"),
     ("[text](attention.md#scaled-dot-product)", "[text](attention.md#scaled-dot-product)"),
-    ("[text](../notes/gradient-descent.md)", "[text](gradient-descent.md)"),
+    ("[text](notes/gradient-descent.md)", "[text](gradient-descent.md)"),
+    (
+        "[text](../outside.md)",
+        '<span class="gg-dangling" title="&#39;../outside.md&#39; is outside the entities folder:'
+        ' move the file into it or link to it by its URL">text</span>',
+    ),
     ("![[plot.png|300]]", '![plot](../images/plot.png){ width="300" }'),
     ("![[img/plot.png]]", "![plot](../images/plot.png)"),
     (
         "[[nowhere]]",
-        '<span class="gg-dangling" title="no concept named “nowhere”">nowhere</span>',
+        '<span class="gg-dangling" title="link target &#39;nowhere&#39; is not a concept">'
+        "nowhere</span>",
     ),
     (
         "[[nowhere|<b>x</b>]]",
-        '<span class="gg-dangling" title="no concept named “nowhere”">'
+        '<span class="gg-dangling" title="link target &#39;nowhere&#39; is not a concept">'
         "&#60;b&#62;x&#60;/b&#62;</span>",
     ),
     (
         "![[missing.png]]",
-        '<span class="gg-dangling" title="no image named “missing.png”">missing.png</span>',
+        '<span class="gg-dangling" title="embedded file &#39;missing.png&#39;'
+        ' is not in the entities folder">missing.png</span>',
     ),
     ("`[[attention]]`", "`[[attention]]`"),
+    (
+        "![[softmax#Formula]]",
+        '!!! quote gg-embed "[Softmax › Formula](softmax.md#formula)"\n\n'
+        "    Divide, see [Attention](attention.md).\n",
+    ),
+    (
+        "![[softmax]]",
+        '!!! quote gg-embed "[Softmax](softmax.md)"\n\n    Scores to weights.\n\n'
+        "    **Formula**\n\n    Divide, see [Attention](attention.md).\n    **Formula**\n\n"
+        "    **Later**\n",
+    ),
+    ("Inline ![[softmax]] embed", "Inline [Softmax](softmax.md) embed"),
     ("```\n[[attention]]\n```", "```\n[[attention]]\n```"),
     ("[external](https://example.org/a.md)", "[external](https://example.org/a.md)"),
 ]
@@ -82,20 +102,10 @@ def test_rewrite_body(body: str, expected: str) -> None:
     assert rewrite_body(here, graph_of(here, *OTHERS), PAGE).markdown == expected
 
 
-def test_rewrite_collects_images_and_dangling_links() -> None:
+def test_rewrite_collects_files() -> None:
     here = entity("here", "![[plot.png]] [[nowhere]]\n[[attention]] ![[gone.png]]")
     body = rewrite_body(here, graph_of(here, *OTHERS), PAGE)
-    assert dict(body.images) == {"images/plot.png": "entities/img/plot.png"}
-    assert [(link.target, link.line, link.col) for link in body.dangling] == [
-        ("nowhere", 1, 15),
-        ("gone.png", 2, 15),
-    ]
-
-
-def test_unresolved_links_names_where_they_were_written() -> None:
-    here = entity("here", "ok [[attention]]\n  [[nowhere]] [x](missing.md)")
-    graph = graph_of(here, *OTHERS)
-    assert unresolved_links(graph) == {("entities/here.md", 2, 3), ("entities/here.md", 2, 15)}
+    assert dict(body.assets) == {"images/plot.png": "entities/img/plot.png"}
 
 
 def test_repeated_heading_links_to_first_anchor() -> None:

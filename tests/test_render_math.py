@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import networkx as nx
 import pytest
 
+from generator.linker import link_entities
 from generator.links import parse_links
-from generator.model import ConceptGraph, Entity, EntityKey, SiteUrl, SourcePath
+from generator.model import Entity, EntityKey, SiteUrl, SourcePath
 from generator.render.markdown import rewrite_body
 from generator.render.mathml import render_math
 
@@ -55,7 +55,7 @@ def test_math_in_code_is_left_alone() -> None:
     concept = Entity(
         EntityKey("a"), "A", "", SourcePath("a.md"), body, 1, links=parse_links(body, 1)
     )
-    graph = ConceptGraph(nx.MultiDiGraph(), {concept.key: concept}, {}, {}, ())
+    graph = link_entities([concept], {}, None)
     out = rewrite_body(concept, graph, SiteUrl("concepts/a.md")).markdown
     assert out.startswith('`$x$` and\n```\n$y$\n```\nbut <span class="gg-math"><math')
 

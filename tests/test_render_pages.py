@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 
 from generator.demos.render import RenderedDemo
+from generator.linker import link_entities
 from generator.links import parse_links
 from generator.model import (
     ConceptGraph,
@@ -18,7 +19,6 @@ from generator.model import (
     Entity,
     EntityKey,
     Ref,
-    Relation,
     SiteUrl,
     SourcePath,
 )
@@ -26,7 +26,6 @@ from generator.render.docstree import DocsTree
 from generator.render.pages import RenderOptions, render_site
 from generator.render.siteconfig import MARKDOWN_EXTENSIONS
 from generator.render.tree import tag_path
-from generator.slugs import slugify
 
 GOLDEN = Path(__file__).parent / "golden" / "concept-neural-network.md"
 UPDATE = os.environ.get("GLOSSGRAPH_UPDATE_GOLDEN") == "1"
@@ -57,26 +56,7 @@ def concept(key: str, title: str, body: str = "", **fields: object) -> Entity:
 
 
 def graph_of(*entities: Entity) -> ConceptGraph:
-    g = nx.MultiDiGraph()
-    for e in entities:
-        g.add_node(e.key, title=e.title, summary=e.summary, tags=list(e.tags), demos=[])
-    names = {slugify(n): e.key for e in entities for n in (e.key, e.title, *e.aliases)}
-
-    def edge(u: str, v: str, kind: Relation) -> None:
-        g.add_edge(u, v, key=kind, kind=kind)
-
-    for e in entities:
-        if e.parent:
-            edge(e.key, e.parent.name, Relation.BROADER)
-        for ref in e.related:
-            edge(e.key, ref.name, Relation.RELATED)
-            edge(ref.name, e.key, Relation.RELATED)
-        for ref in e.requires:
-            edge(e.key, ref.name, Relation.REQUIRES)
-        for link in e.links:
-            if slugify(link.target) in names:
-                edge(e.key, names[slugify(link.target)], Relation.MENTIONS)
-    return ConceptGraph(g, {e.key: e for e in entities}, names, {}, ())
+    return link_entities(entities, {}, None)
 
 
 def glossary() -> ConceptGraph:

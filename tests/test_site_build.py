@@ -9,11 +9,10 @@ import subprocess
 import sys
 import zlib
 from collections.abc import Mapping
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
+from sitecheck import broken_links
 from trees import write_tree_into
 
 from generator.model import SiteUrl
@@ -84,38 +83,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "out"
 
 
-class _Refs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.refs: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value is not None:
-                self.refs.append((tag, name, value))
-
-
-def broken_links(site: Path) -> list[str]:
-    """Return every internal href/src in the site's HTML that names no file."""
-    broken = []
-    # 404.html is served at any depth, so MkDocs gives it root-absolute links.
-    for page in sorted(p for p in site.rglob("*.html") if p.name != "404.html"):
-        parser = _Refs()
-        parser.feed(page.read_text("utf-8"))
-        for tag, attr, ref in parser.refs:
-            url = urlsplit(ref)
-            if url.scheme or url.netloc or not url.path:
-                if tag != "a" and (url.scheme in ("http", "https") or url.netloc):
-                    broken.append(f"{page.relative_to(site)}: off-origin {attr}={ref}")
-                continue
-            target = (page.parent / unquote(url.path)).resolve()
-            if ref.endswith("/"):
-                target = target / "index.html"
-            if not target.is_file():
-                broken.append(f"{page.relative_to(site)}: {attr}={ref}")
-    return broken
-
-
 def test_every_internal_link_resolves(built: Path) -> None:
     assert (built / "concepts" / "neural-network.html").is_file()
     assert broken_links(built) == []
@@ -144,10 +111,15 @@ def test_nav_stays_small(built: Path) -> None:
 
 
 def test_link_checker_finds_a_broken_link(tmp_path: Path) -> None:
-    (tmp_path / "a.html").write_text('<a href="b.html">b</a><img src="https://x.org/i.png">')
+    (tmp_path / "a.html").write_text(
+        '<a href="b.html">b</a><img src="https://x.org/i.png">'
+        '<a href="c.html#here">c</a><a href="c.html#gone">c</a><a href="#top" id="top">t</a>'
+    )
+    (tmp_path / "c.html").write_text('<h2 id="here">Here</h2>')
     assert broken_links(tmp_path) == [
         "a.html: href=b.html",
         "a.html: off-origin src=https://x.org/i.png",
+        "a.html: href=c.html#gone (no such anchor)",
     ]
 
 
@@ -155,9 +127,9 @@ def test_dangling_link_is_marked_and_fails_strict(tmp_path: Path) -> None:
     write_tree_into(tmp_path, {"entities/a.md": "---\nsummary: A.\n---\nSee [[nowhere]].\n"})
     lenient = glossgraph(tmp_path, "build", "--site-dir", "out")
     assert lenient.returncode == 0, lenient.stderr
-    assert "entities/a.md:4:5: warning: link target 'nowhere'" in lenient.stderr
+    assert "entities/a.md:4:5: error: link target 'nowhere' is not a concept" in lenient.stderr
     page = (tmp_path / "out" / "concepts" / "a.html").read_text("utf-8")
-    assert '<span class="gg-dangling" title="no concept named “nowhere”">nowhere</span>' in page
+    assert 'title="link target &#39;nowhere&#39; is not a concept">nowhere</span>' in page
     strict = glossgraph(tmp_path, "build", "--strict", "--site-dir", "out2")
     assert strict.returncode == 1
     assert "strict" in strict.stderr and "Traceback" not in strict.stderr

@@ -23,13 +23,13 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from generator.coderegions import code_regions, inside
 from generator.demos.execute import strip_ansi
 from generator.demos.model import NOT_RUN, DemoResult, RunRecord
 
 MAX_LINES = 200
 MAX_CHARS = 20_000
 _HEADING = re.compile(r"^(#{1,6})(\s)", re.MULTILINE)
-_FENCE_LINE = re.compile(r"^\s*(```|~~~)")
 
 
 def _no_files() -> Mapping[str, bytes]:
@@ -254,15 +254,16 @@ def _label(css: str, text: str) -> str:
 
 
 def _demote_headings(text: str) -> str:
-    """Move Markdown headings three levels down (outside fences) so they sit under ``###``."""
+    """Move Markdown headings three levels down (outside code) so they sit under ``###``."""
+    blocks = [region.span for region in code_regions(text) if region.block]
     out: list[str] = []
-    in_fence = False
-    for line in text.splitlines():
-        if _FENCE_LINE.match(line):
-            in_fence = not in_fence
-        elif not in_fence:
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.splitlines()[0]
+        if not inside(blocks, pos):
             line = _HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + 3) + m.group(2), line)
         out.append(line)
+        pos += len(raw)
     return "\n".join(out)
 
 

@@ -1,39 +1,63 @@
-"""Rewrite a concept's body for its page: links, embeds, math, Obsidian comments."""
+"""Format a concept's body for its page: resolved links, embeds, math, callouts.
+
+Every link was resolved by the linker (``ConceptGraph.links``); this module
+only writes each record as Markdown or HTML for the page it lands on.
+"""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import PurePosixPath
 from types import MappingProxyType
 
-from generator.linker import resolve_name
-from generator.links import heading_slugs, toc_slug
-from generator.model import ConceptGraph, Entity, EntityKey, Link, LinkStyle, SiteUrl, SourcePath
+from generator.coderegions import code_ranges, code_regions, gaps, inside
+from generator.model import (
+    AssetTarget,
+    ConceptGraph,
+    ConceptTarget,
+    Dangling,
+    Entity,
+    EntityKey,
+    LinkStyle,
+    ResolvedLink,
+    SiteUrl,
+    SourcePath,
+)
 from generator.render.mathml import render_math
-from generator.render.text import code_spans, escape_attr, escape_inline, outside, relative_url
+from generator.render.text import asset_href, escape_attr, escape_inline, relative_url
+from generator.resolver import IMAGE_SUFFIXES
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp"})
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _LABEL_SPECIAL = re.compile(r"[\[\]]")
 _CALLOUT = re.compile(r"^> ?\[!([A-Za-z]+)\]([+-]?)[ \t]*(.*)\n((?:>.*(?:\n|$))*)", re.MULTILINE)
 _QUOTE_MARK = re.compile(r"^> ?", re.MULTILINE)
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_VIDEO = frozenset({".mp4", ".webm", ".ogv", ".mov", ".mkv", ".m4v"})
+_AUDIO = frozenset({".mp3", ".wav", ".ogg", ".oga", ".m4a", ".flac", ".aac", ".opus"})
+_MAX_DEPTH = 3  # transclusions nested deeper are shown as links
 
 
-def _no_images() -> Mapping[SiteUrl, SourcePath]:
+def _no_files() -> Mapping[SiteUrl, SourcePath]:
     return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
 class RewrittenBody:
-    """A body ready for the page, the images it needs, and the links that found nothing."""
+    """A body ready for the page and the files of the entities folder it needs copied."""
 
     markdown: str
-    images: Mapping[SiteUrl, SourcePath] = field(default_factory=_no_images)
-    dangling: tuple[Link, ...] = ()
+    assets: Mapping[SiteUrl, SourcePath] = field(default_factory=_no_files)
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """The page being written and how its URLs look once built."""
+
+    graph: ConceptGraph
+    page: SiteUrl
+    directory_urls: bool
 
 
 def concept_path(key: EntityKey) -> SiteUrl:
@@ -41,49 +65,163 @@ def concept_path(key: EntityKey) -> SiteUrl:
     return SiteUrl(f"concepts/{key}.md")
 
 
-def image_path(source: SourcePath) -> SiteUrl:
-    """Return the docs path an embedded image is copied to."""
-    return SiteUrl(f"images/{PurePosixPath(source).name}")
+def rewrite_body(
+    entity: Entity, graph: ConceptGraph, page: SiteUrl, directory_urls: bool = False
+) -> RewrittenBody:
+    """Return the entity's body formatted for ``page``; code is left untouched."""
+    assets: dict[SiteUrl, SourcePath] = {}
+    out = _Target(graph, page, directory_urls)
+    text = _format(entity, (0, len(entity.body)), out, assets, 0)
+    return RewrittenBody(_render_callouts(text), MappingProxyType(assets))
 
 
-def rewrite_body(entity: Entity, graph: ConceptGraph, page: SiteUrl) -> RewrittenBody:
-    """Return the entity's body with links rewritten for ``page``; code is left untouched."""
+def _format(
+    entity: Entity,
+    section: tuple[int, int],
+    out: _Target,
+    assets: dict[SiteUrl, SourcePath],
+    depth: int,
+) -> str:
+    """Return ``section`` of the body with every record and block marker written out."""
     body = entity.body
-    code = code_spans(body)
-    out: list[str] = []
-    images: dict[SiteUrl, SourcePath] = {}
-    dangling: list[Link] = []
-    pos = 0
-    for link in sorted(entity.links, key=lambda item: item.span):
-        start, stop = link.span
-        if start < pos:
+    start, stop = section
+    code = code_ranges(body)
+    edits: list[tuple[tuple[int, int], ResolvedLink | str]] = [
+        (record.link.span, record)
+        for record in out.graph.links.get(entity.key, ())
+        if start <= record.link.span[0] and record.link.span[1] <= stop
+    ]
+    for span, anchor in out.graph.blocks.get(entity.key, {}).items():
+        if start <= span[0] and span[1] <= stop:
+            edits.append((span, anchor if depth == 0 else ""))
+    pieces: list[str] = []
+    pos = start
+    for (a, b), edit in sorted(edits, key=lambda item: item[0]):
+        if a < pos:
             continue
-        out.append(_render_text(body, pos, start, code))
-        text, image, found = _render_link(link, graph, page)
-        out.append(text)
-        if image is not None:
-            images[image_path(image)] = image
-        if not found:
-            dangling.append(link)
-        pos = stop
-    out.append(_render_text(body, pos, len(body), code))
-    markdown = _render_callouts("".join(out))
-    return RewrittenBody(markdown, MappingProxyType(images), tuple(dangling))
+        pieces.append(_render_text(body, pos, a, code))
+        if isinstance(edit, str):
+            pieces.append(f' <span id="{edit}"></span>' if edit else "")
+        else:
+            pieces.append(_render_record(entity, edit, out, assets, depth))
+        pos = b
+    pieces.append(_render_text(body, pos, stop, code))
+    return "".join(pieces)
 
 
-def resolve(graph: ConceptGraph, name: str) -> EntityKey | None:
-    """Return the concept a link target names (key, title, alias or file stem), if any."""
-    return resolve_name(graph, name) or resolve_name(graph, posixpath.basename(name))
+def _render_record(
+    entity: Entity,
+    record: ResolvedLink,
+    out: _Target,
+    assets: dict[SiteUrl, SourcePath],
+    depth: int,
+) -> str:
+    target = record.target
+    if isinstance(target, Dangling):
+        return _dangling(record, target.reason)
+    if isinstance(target, AssetTarget):
+        assets[target.path] = target.source
+        return _render_asset(record, target, out)
+    if record.link.embed and depth < _MAX_DEPTH and _alone_on_line(entity.body, record.link.span):
+        return _render_transclusion(record, target, out, assets, depth)
+    return _render_concept_link(record, target, out)
+
+
+def _render_concept_link(record: ResolvedLink, target: ConceptTarget, out: _Target) -> str:
+    link = record.link
+    concept = out.graph.entities[target.key]
+    anchor = f"#{target.anchor}" if target.anchor else ""
+    if concept_path(target.key) == out.page and anchor:
+        url = anchor
+    else:
+        url = relative_url(out.page, concept_path(target.key)) + anchor
+    # A link written as the bare key ([[vanishing-gradient]]) reads better as the title.
+    shown = concept.title if link.target.strip() == target.key else None
+    return f"[{_label(record, shown)}]({url})"
+
+
+def _render_asset(record: ResolvedLink, target: AssetTarget, out: _Target) -> str:
+    link = record.link
+    name = PurePosixPath(target.source).name
+    suffix = PurePosixPath(name).suffix.lower()
+    if not link.embed:
+        return f"[{_label(record)}]({relative_url(out.page, target.path)})"
+    if suffix in IMAGE_SUFFIXES:
+        alt = escape_inline(link.label or PurePosixPath(name).stem)
+        size = f'{{ width="{link.width}" }}' if link.width else ""
+        return f"![{alt}]({relative_url(out.page, target.path)}){size}"
+    # Raw HTML is not rewritten by MkDocs, so its URLs are those of the built page.
+    href = escape_attr(asset_href(out.page, target.path, out.directory_urls))
+    title = escape_attr(link.label or name)
+    fallback = f'<a href="{href}">{escape_inline(link.label or name)}</a>'
+    width = f' width="{link.width}"' if link.width else ""
+    if suffix == ".pdf":
+        frame = f'<iframe class="gg-pdf" src="{href}" title="{title}"{width}></iframe>'
+        return f'<span class="gg-embed">{frame}{fallback}</span>'
+    if suffix in _VIDEO:
+        video = f'<video class="gg-video" controls preload="metadata" src="{href}"{width}>'
+        return f'<span class="gg-embed">{video}{fallback}</video></span>'
+    if suffix in _AUDIO:
+        audio = f'<audio class="gg-audio" controls preload="metadata" src="{href}">'
+        return f'<span class="gg-embed">{audio}{fallback}</audio></span>'
+    return f"[{escape_inline(link.label or name)}]({relative_url(out.page, target.path)})"
+
+
+def _render_transclusion(
+    record: ResolvedLink,
+    target: ConceptTarget,
+    out: _Target,
+    assets: dict[SiteUrl, SourcePath],
+    depth: int,
+) -> str:
+    """Return the embedded concept (or one section of it) as a titled block linking to it."""
+    concept = out.graph.entities[target.key]
+    start, stop = target.section
+    if target.anchor is not None and start < stop:  # the heading line is the block's title
+        line_end = concept.body.find("\n", start)
+        start = stop if line_end < 0 else min(line_end + 1, stop)
+    inner = _format(concept, (start, stop), out, assets, depth + 1)
+    heading = record.link.heading.split("#")[-1].strip() if record.link.heading else ""
+    title = escape_inline(concept.title + (f" › {heading}" if heading else ""))
+    anchor = f"#{target.anchor}" if target.anchor else ""
+    url = relative_url(out.page, concept_path(target.key)) + anchor
+    shown = title.replace('"', "&quot;")
+    content = "\n".join(
+        f"    {line}" if line.strip() else "" for line in _demote_headings(inner).split("\n")
+    )
+    content = content.strip("\n").rstrip()
+    return f'!!! quote gg-embed "[{shown}]({url})"\n\n{content}\n'
+
+
+def _demote_headings(text: str) -> str:
+    """Write an embedded body's headings as bold lines: they belong to another page's outline."""
+    blocks = [region.span for region in code_regions(text) if region.block]
+    lines = text.split("\n")
+    pos = 0
+    for index, line in enumerate(lines):
+        heading = _ATX.match(line)
+        if heading is not None and not inside(blocks, pos) and heading.group(1):
+            lines[index] = f"**{heading.group(1)}**"
+        pos += len(line) + 1
+    return "\n".join(lines)
+
+
+def _alone_on_line(body: str, span: tuple[int, int]) -> bool:
+    """Return whether the text at ``span`` is the whole of its unindented line."""
+    line_start = body.rfind("\n", 0, span[0]) + 1
+    line_end = body.find("\n", span[1])
+    after = body[span[1] : len(body) if line_end < 0 else line_end]
+    return line_start == span[0] and not after.strip()
 
 
 def _render_callouts(text: str) -> str:
     """Turn Obsidian callouts (``> [!note] Title``) into Material admonitions."""
     if "[!" not in text:
         return text
-    code = code_spans(text)
+    code = code_ranges(text)
 
     def admonition(match: re.Match[str]) -> str:
-        if any(a <= match.start() < b for a, b in code):
+        if inside(code, match.start()):
             return match.group()
         kind, fold, title, content = match.groups()
         marker = {"": "!!!", "+": "???+", "-": "???"}[fold]
@@ -99,7 +237,7 @@ def _render_callouts(text: str) -> str:
 def _render_text(body: str, start: int, stop: int, code: list[tuple[int, int]]) -> str:
     out: list[str] = []
     pos = start
-    for a, b in outside(code, start, stop):
+    for a, b in gaps(code, start, stop):
         out.append(body[pos:a])
         out.append(render_math(_COMMENT.sub("", body[a:b])))
         pos = b
@@ -107,79 +245,20 @@ def _render_text(body: str, start: int, stop: int, code: list[tuple[int, int]]) 
     return "".join(out)
 
 
-def _render_link(
-    link: Link, graph: ConceptGraph, page: SiteUrl
-) -> tuple[str, SourcePath | None, bool]:
-    target = link.target.strip()
-    if link.embed and PurePosixPath(target).suffix.lower() in IMAGE_SUFFIXES:
-        return _render_image(link, graph, page)
-    if link.style is LinkStyle.MARKDOWN:
-        target = PurePosixPath(target).stem if target.endswith(".md") else target
-    if not target:
-        return f"[{_label(link)}]({_anchor(link.heading, None) or '#'})", None, True
-    key = resolve(graph, target)
-    if key is None:
-        return _dangling(link, f"no concept named “{target}”"), None, False
-    entity = graph.entities.get(key)
-    anchor = _anchor(link.heading, entity.body if entity is not None else None)
-    # A link written as the bare key ([[vanishing-gradient]]) reads better as the title.
-    shown = entity.title if entity is not None and target == key else None
-    label = _label(link, shown)
-    return f"[{label}]({relative_url(page, concept_path(key))}{anchor})", None, True
-
-
-def _anchor(heading: str | None, body: str | None) -> str:
-    if not heading:
-        return ""
-    known = _heading_anchors(body).get(heading) if body is not None else None
-    return f"#{known or toc_slug(heading)}"
-
-
-@lru_cache(maxsize=1024)
-def _heading_anchors(body: str) -> dict[str, str]:
-    return heading_slugs(body)
-
-
-def _render_image(
-    link: Link, graph: ConceptGraph, page: SiteUrl
-) -> tuple[str, SourcePath | None, bool]:
-    name = PurePosixPath(link.target.strip()).name
-    source = graph.images.get(name.lower())
-    if source is None:
-        return _dangling(link, f"no image named “{name}”"), None, False
-    alt = escape_inline(link.label or PurePosixPath(name).stem)
-    size = f'{{ width="{link.width}" }}' if link.width else ""
-    return f"![{alt}]({relative_url(page, image_path(source))}){size}", source, True
-
-
-def _label(link: Link, title: str | None = None) -> str:
+def _label(record: ResolvedLink, title: str | None = None) -> str:
+    link = record.link
     if link.label:
         return _LABEL_SPECIAL.sub(lambda m: "\\" + m.group(), link.label)
     if link.style is LinkStyle.MARKDOWN:
         return escape_inline(link.target)
     text = title or link.target
-    if link.heading:
-        text = f"{text} › {link.heading}" if text else link.heading
+    if link.heading:  # [[Note#Heading#Subheading]] shows the heading it lands on
+        heading = link.heading.split("#")[-1].strip() or link.heading
+        text = f"{text} › {heading}" if text else heading
     return escape_inline(text)
 
 
-def _dangling(link: Link, why: str) -> str:
+def _dangling(record: ResolvedLink, why: str) -> str:
+    link = record.link
     shown = escape_inline(link.label or link.target or (link.heading or ""))
     return f'<span class="gg-dangling" title="{escape_attr(why)}">{shown}</span>'
-
-
-def unresolved_links(graph: ConceptGraph) -> set[tuple[str, int, int]]:
-    """Return where (source, line, col) body links find no concept or image."""
-    found: set[tuple[str, int, int]] = set()
-    for entity in graph.entities.values():
-        for link in entity.links:
-            target = link.target.strip()
-            if link.embed and PurePosixPath(target).suffix.lower() in IMAGE_SUFFIXES:
-                missing = PurePosixPath(target).name.lower() not in graph.images
-            elif link.style is LinkStyle.MARKDOWN:
-                missing = resolve(graph, PurePosixPath(target).stem) is None
-            else:
-                missing = bool(target) and resolve(graph, target) is None
-            if missing:
-                found.add((entity.source, link.line, link.col))
-    return found

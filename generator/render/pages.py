@@ -14,11 +14,9 @@ import networkx as nx
 from generator.model import (
     ConceptGraph,
     DemoId,
-    Diagnostic,
     Entity,
     EntityKey,
     Relation,
-    Severity,
     SiteUrl,
 )
 from generator.render.docstree import DocsTree
@@ -66,10 +64,9 @@ def _no_demos() -> Mapping[DemoId, DemoMarkdown]:
 
 @dataclass(frozen=True, slots=True)
 class RenderedSite:
-    """The docs tree and what rendering found (dangling links and images, as warnings)."""
+    """The docs tree and the rendered demos it holds."""
 
     tree: DocsTree
-    warnings: tuple[Diagnostic, ...] = ()
     demos: Mapping[DemoId, DemoMarkdown] = field(default_factory=_no_demos)
 
 
@@ -80,10 +77,9 @@ def render_site(
 ) -> RenderedSite:
     """Return every page and file of the site for a checked graph and its rendered demos."""
     files: dict[SiteUrl, str | bytes] = {}
-    warnings: list[Diagnostic] = []
     for key in sorted(graph.entities):
         page = concept_path(key)
-        files[page] = _render_concept(graph, key, demos, options, warnings, files)
+        files[page] = _render_concept(graph, key, demos, options, files)
     for demo in demos.values():
         files.update({SiteUrl(path): content for path, content in demo.files.items()})
     files[SiteUrl("index.md")] = render_home(graph, options)
@@ -92,7 +88,7 @@ def render_site(
     files[SiteUrl("graph.md")] = render_graph_page(graph, options)
     files.update(asset_files())
     files[PREVIEWS_DATA] = previews_script(graph)
-    return RenderedSite(DocsTree(files), tuple(warnings), MappingProxyType(dict(demos)))
+    return RenderedSite(DocsTree(files), MappingProxyType(dict(demos)))
 
 
 def asset_files() -> dict[SiteUrl, str | bytes]:
@@ -110,19 +106,14 @@ def _render_concept(
     key: EntityKey,
     demos: Mapping[DemoId, DemoMarkdown],
     options: RenderOptions,
-    warnings: list[Diagnostic],
     files: dict[SiteUrl, str | bytes],
 ) -> str:
     entity = graph.entities[key]
     page = concept_path(key)
-    body = rewrite_body(entity, graph, page)
-    for source_image in body.images.values():
-        files.setdefault(
-            SiteUrl(f"images/{Path(source_image).name}"), Path(source_image).read_bytes()
-        )
-    warnings.extend(
-        _dangling_warning(entity, link.target, link.line, link.col) for link in body.dangling
-    )
+    body = rewrite_body(entity, graph, page, options.directory_urls)
+    for path, source in body.assets.items():
+        if path not in files:
+            files[path] = Path(source).read_bytes()
     near = neighbours(graph, key)
     parts = [
         _render_header(graph, entity, near),
@@ -305,14 +296,3 @@ def _roots(graph: ConceptGraph) -> list[EntityKey]:
 
 def _sorted_keys(graph: ConceptGraph, keys: Iterable[EntityKey]) -> list[EntityKey]:
     return sorted(keys, key=lambda key: (graph.entities[key].title.casefold(), key))
-
-
-def _dangling_warning(entity: Entity, target: str, line: int, col: int) -> Diagnostic:
-    return Diagnostic(
-        entity.source,
-        line,
-        col,
-        Severity.WARNING,
-        f"link target '{target}' is not a concept or image; shown as plain marked text",
-        "dangling-link",
-    )

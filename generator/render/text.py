@@ -1,11 +1,10 @@
-"""Small text helpers shared by the page renderers: escaping, slugs, relative URLs, code spans."""
+"""Small text helpers shared by the page renderers: escaping and relative URLs."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
-import unicodedata
 
 from generator.model import SiteUrl
 
@@ -50,13 +49,6 @@ def escape_attr(text: str) -> str:
     return escape_inline(text)
 
 
-def toc_slug(text: str) -> str:
-    """Return the anchor Python-Markdown's toc extension gives a heading with this text."""
-    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(r"[-\s]+", "-", value)
-
-
 def relative_url(from_page: SiteUrl, to_path: SiteUrl) -> str:
     """Return the relative link from one docs page to another docs path."""
     # posixpath.relpath consults the working directory; docs paths never need it.
@@ -87,6 +79,11 @@ def page_url(page: SiteUrl, directory_urls: bool) -> str:
     return built
 
 
+def asset_href(from_page: SiteUrl, path: SiteUrl, directory_urls: bool) -> str:
+    """Return the href a built HTML page uses to reach a copied file (for raw HTML)."""
+    return relative_url(_built_path(from_page, directory_urls), path)
+
+
 def _built_path(page: SiteUrl, directory_urls: bool) -> SiteUrl:
     stem = page[: -len(".md")]
     if not directory_urls:
@@ -94,42 +91,3 @@ def _built_path(page: SiteUrl, directory_urls: bool) -> SiteUrl:
     if stem == "index" or stem.endswith("/index"):
         return SiteUrl(stem + ".html")
     return SiteUrl(stem + "/index.html")
-
-
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-
-
-def code_spans(text: str) -> list[tuple[int, int]]:
-    """Return the sorted, half-open ranges of fenced blocks and inline code in Markdown text."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    while (start := _FENCE.search(text, pos)) is not None:
-        fence = start.group(2)
-        closing = re.compile(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*$", re.MULTILINE)
-        end = closing.search(text, start.end())
-        stop = end.end() if end else len(text)
-        spans.extend(_inline_code(text, pos, start.start()))
-        spans.append((start.start(), stop))
-        pos = stop
-    spans.extend(_inline_code(text, pos, len(text)))
-    return spans
-
-
-def _inline_code(text: str, start: int, stop: int) -> list[tuple[int, int]]:
-    return [(m.start() + start, m.end() + start) for m in _INLINE_CODE.finditer(text[start:stop])]
-
-
-def outside(spans: list[tuple[int, int]], start: int, stop: int) -> list[tuple[int, int]]:
-    """Return the parts of ``[start, stop)`` not covered by the sorted ``spans``."""
-    parts: list[tuple[int, int]] = []
-    pos = start
-    for a, b in spans:
-        if b <= pos or a >= stop:
-            continue
-        if a > pos:
-            parts.append((pos, a))
-        pos = max(pos, b)
-    if pos < stop:
-        parts.append((pos, stop))
-    return parts

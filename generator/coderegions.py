@@ -1,0 +1,294 @@
+"""Which text of a Markdown body is code: fenced code blocks and inline code spans.
+
+The one definition every scanner uses (links, math, callouts, headings, demo
+pages). It follows CommonMark: a fence is three or more backticks or tildes
+indented at most three spaces (more inside a list item), closed by a run of the
+same character at least as long; a blockquoted fence ends with its quote. A code
+span is a backtick run closed by the next run of exactly its length in the same
+paragraph; an HTML tag or an autolink that starts first takes precedence.
+An indented code block counts only outside a list item: Python-Markdown nests
+list content by indentation, so there four spaces mean "still in the list".
+
+Every function is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+Range = tuple[int, int]
+
+_QUOTE = re.compile(r"(?: {0,3}> ?)*")
+_FENCE_OPEN = re.compile(r"( *)(`{3,}|~{3,})([^\n]*)")
+_FENCE_CLOSE = re.compile(r"( *)(`{3,}|~{3,})[ \t]*$")
+_LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?: |$)")
+_ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_BACKTICKS = re.compile(r"`+")
+# Raw HTML tags and autolinks outrank code spans; bounded so a scan stays linear.
+_TAG_OR_AUTOLINK = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*"
+    r"|[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?"
+    r"|/[A-Za-z][A-Za-z0-9-]*\s*)>"
+)
+_TAG_LOOKAHEAD = 512
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRegion:
+    """One code region: ``span`` covers its markers, ``inner`` the code between them.
+
+    ``indent`` is the opening fence's indentation and ``quote`` its blockquote
+    depth (both 0 for a code span), which a block's lines lose; ``block``
+    is true for fenced and indented code blocks.
+    """
+
+    span: Range
+    inner: Range
+    block: bool
+    indent: int = 0
+    quote: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int
+    end: int  # before the line break
+    body: int  # after the blockquote markers
+    quote: int
+
+
+def _lines(text: str) -> Iterator[_Line]:
+    pos, size = 0, len(text)
+    while pos < size or pos == 0:
+        end = text.find("\n", pos)
+        end = size if end < 0 else end
+        prefix = _QUOTE.match(text, pos, end)
+        body = prefix.end() if prefix else pos
+        yield _Line(pos, end, body, text.count(">", pos, body))
+        pos = end + 1
+        if pos > size:
+            return
+
+
+def _blank(text: str, line: _Line) -> bool:
+    return not text[line.body : line.end].strip()
+
+
+def _opening(text: str, line: _Line, in_list: bool) -> re.Match[str] | None:
+    """Return the fence that opens at ``line``, or None."""
+    match = _FENCE_OPEN.match(text, line.body, line.end)
+    if match is None or (len(match.group(1)) > 3 and not in_list):
+        return None
+    if match.group(2)[0] == "`" and "`" in match.group(3):
+        return None  # a backtick fence's info string holds no backtick
+    return match
+
+
+def _closes(text: str, line: _Line, fence: str, container: int) -> bool:
+    match = _FENCE_CLOSE.match(text, line.body, line.end)
+    return (
+        match is not None
+        and len(match.group(1)) - container < 4
+        and match.group(2)[0] == fence[0]
+        and len(match.group(2)) >= len(fence)
+    )
+
+
+def _blocks(text: str) -> tuple[list[CodeRegion], list[Range]]:
+    """Return the code blocks and the paragraph-like ranges between them."""
+    blocks: list[CodeRegion] = []
+    paragraphs: list[Range] = []
+    para_start: int | None = None
+    in_list = False
+    lines = list(_lines(text))
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _blank(text, line):
+            if para_start is not None:
+                paragraphs.append((para_start, line.start))
+                para_start = None
+            index += 1
+            continue
+        opener = None
+        if para_start is None and not in_list and text.startswith("    ", line.body):
+            region, index = _indented_from(text, lines, index)
+        elif (opener := _opening(text, line, in_list)) is not None:
+            region, index = _fence_from(text, lines, index, opener)
+        else:
+            # Deeper fences count only inside a list item: elsewhere they are indented code.
+            if _LIST_ITEM.match(text, line.body, line.end):
+                in_list = True
+            elif not text[line.body].isspace():
+                in_list = False
+            if _ATX.match(text, line.body, line.end):
+                if para_start is not None:
+                    paragraphs.append((para_start, line.start))
+                paragraphs.append((line.body, line.end))
+                para_start = None
+            elif para_start is None:
+                para_start = line.start
+            index += 1
+            continue
+        if para_start is not None:
+            paragraphs.append((para_start, line.start))
+            para_start = None
+        blocks.append(region)
+    if para_start is not None:
+        paragraphs.append((para_start, len(text)))
+    return blocks, paragraphs
+
+
+def _fence_from(
+    text: str, lines: list[_Line], index: int, opener: re.Match[str]
+) -> tuple[CodeRegion, int]:
+    """Return the fenced block ``opener`` starts at ``lines[index]`` and the index after it."""
+    first = lines[index]
+    fence, indent = opener.group(2), len(opener.group(1))
+    container = indent if indent > 3 else 0
+    inner_start = min(first.end + 1, len(text))
+    end = first.end
+    for at in range(index + 1, len(lines)):
+        line = lines[at]
+        if line.quote < first.quote:  # the blockquote ended, and the fence with it
+            return _block(first, inner_start, end, end, indent), at
+        if _closes(text, line, fence, container):
+            return _block(first, inner_start, line.start - 1, line.end, indent), at + 1
+        end = line.end
+    return _block(first, inner_start, end, end, indent), len(lines)
+
+
+def _block(first: _Line, inner_start: int, inner_end: int, end: int, indent: int) -> CodeRegion:
+    inner = (inner_start, max(inner_start, inner_end))
+    return CodeRegion((first.start, end), inner, True, indent, first.quote)
+
+
+def _indented_from(text: str, lines: list[_Line], index: int) -> tuple[CodeRegion, int]:
+    """Return the indented code block starting at ``lines[index]`` and the index after it."""
+    first = lines[index]
+    end, at = first.end, index + 1
+    while at < len(lines):
+        line = lines[at]
+        if not _blank(text, line):
+            if not text.startswith("    ", line.body):
+                break
+            end = line.end
+        at += 1
+    return CodeRegion((first.start, end), (first.start, end), True, 4, first.quote), at
+
+
+def _escaped(text: str, at: int, floor: int) -> bool:
+    """Return whether the character at ``at`` follows an odd number of backslashes."""
+    count = 0
+    while at - count - 1 >= floor and text[at - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _spans(text: str, start: int, end: int) -> list[CodeRegion]:
+    """Return the code spans of one paragraph-like range, scanned left to right."""
+    if text.find("`", start, end) < 0:
+        return []
+    runs = [m.span() for m in _BACKTICKS.finditer(text, start, end)]
+    count = len(runs)
+    following = [-1] * count  # the next run of the same length: the one that closes a span
+    last: dict[int, int] = {}
+    for index in range(count - 1, -1, -1):
+        size = runs[index][1] - runs[index][0]
+        following[index] = last.get(size, -1)
+        last[size] = index
+    spans: list[CodeRegion] = []
+    by_size: dict[int, list[int]] = {}
+    pos, index = start, 0
+    lt = text.find("<", start, end)
+    while index < count:
+        a, b = runs[index]
+        if 0 <= lt < a:
+            pos, lt = _skip_tags(text, lt, a, end, pos)
+            if a < pos:
+                index += 1
+                continue
+        closing = following[index]
+        if text[a - 1 : a] == "\\" and _escaped(text, a, pos):
+            a += 1
+            closing = _next_of_size(runs, by_size, index, b - a)
+        if closing < 0:
+            pos, index = b, index + 1
+            continue
+        c, d = runs[closing]
+        spans.append(CodeRegion((a, d), (b, c), False))
+        pos, index = d, closing + 1
+    return spans
+
+
+def _skip_tags(text: str, lt: int, at: int, end: int, pos: int) -> tuple[int, int]:
+    """Return where scanning resumes if a tag or autolink covers ``at``, and the next ``<``."""
+    if lt < pos:
+        lt = text.find("<", pos, end)
+    while 0 <= lt < at:
+        tag = _TAG_OR_AUTOLINK.match(text, lt, min(end, lt + _TAG_LOOKAHEAD))
+        if tag is not None and tag.end() > at:
+            return tag.end(), text.find("<", tag.end(), end)
+        lt = text.find("<", tag.end() if tag else lt + 1, end)
+    return pos, lt
+
+
+def _next_of_size(runs: list[Range], by_size: dict[int, list[int]], after: int, size: int) -> int:
+    """Return the index of the first run of ``size`` after run ``after``, or -1.
+
+    Only an escaped opening run needs it, so ``by_size`` is filled on first use.
+    """
+    if not by_size:
+        for index, (a, b) in enumerate(runs):
+            by_size.setdefault(b - a, []).append(index)
+    same = by_size.get(size, [])
+    at = bisect_right(same, after)
+    return same[at] if at < len(same) else -1
+
+
+def code_regions(text: str) -> tuple[CodeRegion, ...]:
+    """Return the code regions of Markdown ``text``, sorted and disjoint.
+
+    >>> [r.span for r in code_regions("a `b` c\\n```\\nd\\n```\\n")]
+    [(2, 5), (8, 17)]
+    """
+    if "`" not in text and "~~~" not in text:
+        return ()
+    fences, paragraphs = _blocks(text)
+    spans = [span for start, end in paragraphs for span in _spans(text, start, end)]
+    return tuple(sorted((*fences, *spans), key=lambda region: region.span))
+
+
+def code_ranges(text: str) -> list[Range]:
+    """Return the sorted ``(start, end)`` ranges of ``text`` that are code."""
+    return [region.span for region in code_regions(text)]
+
+
+def gaps(ranges: list[Range], start: int, stop: int) -> list[Range]:
+    """Return the parts of ``[start, stop)`` that no range of the sorted ``ranges`` covers."""
+    parts: list[Range] = []
+    pos = start
+    for a, b in ranges:
+        if b <= pos or a >= stop:
+            continue
+        if a > pos:
+            parts.append((pos, a))
+        pos = max(pos, b)
+    if pos < stop:
+        parts.append((pos, stop))
+    return parts
+
+
+def inside(ranges: list[Range], at: int) -> bool:
+    """Return whether offset ``at`` lies in one of the sorted, disjoint ``ranges``."""
+    low, high = 0, len(ranges)
+    while low < high:
+        mid = (low + high) // 2
+        if ranges[mid][1] <= at:
+            low = mid + 1
+        else:
+            high = mid
+    return low < len(ranges) and ranges[low][0] <= at

@@ -1,0 +1,170 @@
+"""A page's headings and block ids, with the anchors MkDocs will give them.
+
+Anchors come from the ``toc`` extension's slugify: the one configured in
+mkdocs.yml (the adapter passes it in) or Python-Markdown's default. Ids are made
+unique the way ``toc`` does it (``intro``, ``intro_1``, ``intro_2``), counting the
+page's title, which is its first heading. Every scan is linear.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from generator.coderegions import code_regions, inside
+
+Slugify = Callable[[str, str], str]
+"""``toc``'s slugify: ``(text, separator) -> id``."""
+
+_ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+_ATTR_ID = re.compile(r"\s*\{:?[^{}]*?#([\w-]+)[^{}]*\}\s*$")
+_ATTR_LIST = re.compile(r"\s*\{:[^{}]*\}\s*$")
+_WIKI = re.compile(r"!?\[\[([^\[\]\n]*)\]\]")
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
+_TAG = re.compile(r"<[^<>\n]*>")
+_STARS = re.compile(r"\*+")
+_UNDERSCORES = re.compile(r"(?<!\w)_+|_+(?!\w)")
+_ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """One heading: its level, plain text, anchor, and the range of its section in the body."""
+
+    level: int
+    text: str
+    anchor: str
+    start: int
+    end: int
+
+
+def default_slugify() -> Slugify:
+    """Return Python-Markdown's ``toc`` slugify, which MkDocs uses unless told otherwise."""
+    from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
+
+    chosen: Slugify = slugify
+    return chosen
+
+
+def _lines(body: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    while pos < len(body):
+        end = body.find("\n", pos)
+        end = len(body) if end < 0 else end
+        yield pos, end
+        pos = end + 1
+
+
+def _atx_text(line: str, hashes: int) -> str:
+    """Return an ATX heading's content without its optional closing ``#`` run."""
+    content = line[hashes:].strip()
+    stripped = content.rstrip("#")
+    if not stripped or stripped[-1] in " \t":
+        content = stripped.rstrip()
+    return content
+
+
+def _raw_headings(body: str) -> Iterator[tuple[int, str, int]]:
+    """Yield (level, raw text, line start) for each ATX and setext heading outside code."""
+    blocks = [region.span for region in code_regions(body) if region.block]
+    previous: tuple[int, int] | None = None  # the line before, if it starts a block of text
+    after_blank = True
+    for start, end in _lines(body):
+        line = body[start:end]
+        if inside(blocks, start):
+            previous, after_blank = None, False
+            continue
+        if not line.strip():
+            previous, after_blank = None, True
+            continue
+        atx = _ATX.match(line)
+        if atx is not None:
+            yield len(atx.group(1)), _atx_text(line.lstrip(" "), len(atx.group(1))), start
+            previous, after_blank = None, False
+            continue
+        setext = _SETEXT.match(line)
+        if setext is not None and previous is not None:
+            level = 1 if setext.group(1)[0] == "=" else 2
+            yield level, body[previous[0] : previous[1]].strip(), previous[0]
+            previous, after_blank = None, False
+            continue
+        previous = (start, end) if after_blank and not line.startswith(("-", "*", "+")) else None
+        after_blank = False
+
+
+def heading_text(raw: str) -> tuple[str, str | None]:
+    """Return a heading's text as ``toc`` reads it (markup gone) and its explicit ``{#id}``."""
+    explicit = _ATTR_ID.search(raw)
+    if explicit is not None:
+        raw = raw[: explicit.start()]
+    else:
+        attrs = _ATTR_LIST.search(raw)
+        raw = raw[: attrs.start()] if attrs else raw
+    text = _WIKI.sub(lambda m: (m.group(1).partition("|")[2] or m.group(1)).strip(), raw)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _TAG.sub("", text).replace("`", "")
+    text = _UNDERSCORES.sub("", _STARS.sub("", text))
+    return html.unescape(text).strip(), explicit.group(1) if explicit else None
+
+
+@dataclass(slots=True)
+class UniqueIds:
+    """Hand out ids the way ``toc``'s ``unique`` does, in time linear in the count.
+
+    ``toc`` tries ``x_1``, ``x_2`` … from the start for every repeat; ``skip``
+    remembers, per stem, where a taken run of numbers ends.
+    """
+
+    used: set[str]
+    skip: dict[tuple[str, int], int]
+
+    def take(self, wanted: str) -> str:
+        """Return ``wanted`` if free, else the next free ``stem_N``, and mark it used."""
+        if wanted and wanted not in self.used:
+            return self._mark(wanted)
+        count = _ID_COUNT.match(wanted)
+        stem, number = (count.group(1), int(count.group(2))) if count else (wanted, 0)
+        number += 1
+        path = []
+        while f"{stem}_{number}" in self.used:
+            path.append(number)
+            number = self.skip.get((stem, number), number + 1)
+        for passed in path:  # compress: each taken number now points past the run
+            self.skip[(stem, passed)] = number
+        return self._mark(f"{stem}_{number}")
+
+    def _mark(self, name: str) -> str:
+        self.used.add(name)
+        count = _ID_COUNT.match(name)
+        if count is not None and name == f"{count.group(1)}_{int(count.group(2))}":
+            self.skip.setdefault((count.group(1), int(count.group(2))), int(count.group(2)) + 1)
+        return name
+
+
+def page_headings(body: str, title: str | None, slugify: Slugify) -> tuple[Heading, ...]:
+    """Return the body's headings with the anchors they get on a page headed by ``title``."""
+    raw = list(_raw_headings(body))
+    if not raw and title is None:
+        return ()
+    parsed = [(level, *heading_text(text), start) for level, text, start in raw]
+    ids = UniqueIds({explicit for _, _, explicit, _ in parsed if explicit}, {})
+    if title is not None:
+        ids.take(slugify(title, "-"))
+    found: list[Heading] = []
+    for index, (level, text, explicit, start) in enumerate(parsed):
+        anchor = explicit or ids.take(slugify(text, "-"))
+        end = next((s for lv, _, _, s in parsed[index + 1 :] if lv <= level), len(body))
+        found.append(Heading(level, text, anchor, start, end))
+    return tuple(found)
+
+
+def block_ids(body: str) -> dict[str, tuple[int, int]]:
+    """Return each Obsidian block id (``^id`` ending a line outside code) and its marker's range."""
+    if "^" not in body:
+        return {}
+    code = [region.span for region in code_regions(body)]
+    return {m.group(1): m.span() for m in _BLOCK_ID.finditer(body) if not inside(code, m.end() - 1)}

