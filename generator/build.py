@@ -12,6 +12,7 @@ from generator.inventory import INVENTORY_PATH, inventory_bytes, inventory_entri
 from generator.linker import load_concept_graph
 from generator.load import display_path
 from generator.model import ConceptGraph, DemoId, Diagnostic, Severity, SiteUrl
+from generator.reading import DEFAULT_POLICY, ReadPolicy
 from generator.render.docstree import DocsTree
 from generator.render.graphsvg import neighbourhood_svg, whole_graph_svg
 from generator.render.markdown import unresolved_links
@@ -27,6 +28,7 @@ class BuildOptions:
     site_name: str = "Glossary"
     directory_urls: bool = False
     run: RunOptions = field(default_factory=RunOptions)
+    reading: ReadPolicy = DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ class ContentBlocked(ContentError):
 
 def build_docs(options: BuildOptions) -> SiteBuild:
     """Return the docs tree of the glossary in ``options.entities``."""
-    graph = load_concept_graph(options.entities, options.demos)
+    graph = load_concept_graph(options.entities, options.demos, options.reading)
     shown_on_pages = unresolved_links(graph)
     stop_on_errors(graph, shown_on_pages)
     demo_run = run_demos(demo_ids(graph), options.demos, options.run)
@@ -108,4 +110,6 @@ def _render_options(options: BuildOptions) -> RenderOptions:
         directory_urls=options.directory_urls,
         neighbourhood=neighbourhood_svg,
         whole_graph=whole_graph_svg,
+        entities=options.entities,
+        reading=options.reading,
     )

@@ -37,6 +37,7 @@ from generator.model import (
     Relation,
     SourcePath,
 )
+from generator.reading import DEFAULT_POLICY, ReadPolicy
 from generator.slugs import is_valid_key, name_slug
 
 __all__ = ["heading_slugs", "link_entities", "load_concept_graph", "name_slug", "resolve_name"]
@@ -286,8 +287,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_concept_graph(entities_dir: Path, demos_dir: Path | None = None) -> ConceptGraph:
+def load_concept_graph(
+    entities_dir: Path, demos_dir: Path | None = None, policy: ReadPolicy = DEFAULT_POLICY
+) -> ConceptGraph:
     """Load every concept under ``entities_dir`` and return the checked concept graph."""
     with _collector_paused():
-        entities, diagnostics, images = load_entities(entities_dir)
+        entities, diagnostics, images = load_entities(entities_dir, policy)
         return link_entities(entities, images, demos_dir, diagnostics)

@@ -29,12 +29,21 @@ from generator.plain_front_matter import TEXT_FIELDS as _TEXT_FIELDS
 from generator.plain_front_matter import TEXT_LIST_FIELDS as _TEXT_LIST_FIELDS
 from generator.plain_front_matter import Loader as _Loader
 from generator.plain_front_matter import read_plain
+from generator.reading import (
+    DEFAULT_POLICY,
+    ReadPolicy,
+    ReadRefused,
+    read_bytes,
+    real_folder,
+    refusal,
+)
 from generator.slugs import is_valid_key, slugify
 from generator.summary import first_paragraph
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _WIKILINK_VALUE = re.compile(r"\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
 _MERGE = "tag:yaml.org,2002:merge"
+_POLICY = DEFAULT_POLICY
 
 
 def display_path(path: Path) -> SourcePath:
@@ -110,11 +119,19 @@ def _bare_wikilink(node: yaml.Node) -> yaml.ScalarNode | None:
     return None
 
 
-def read_source(path: str | Path, source: SourcePath) -> tuple[str | None, Diagnostic | None]:
-    """Return the file's text (BOM dropped, LF line ends) or the diagnostic saying why not."""
+def read_source(
+    path: str | Path, source: SourcePath, folder: str | None = None, policy: ReadPolicy = _POLICY
+) -> tuple[str | None, Diagnostic | None]:
+    """Return the file's text (BOM dropped, LF line ends) or the diagnostic saying why not.
+
+    ``folder`` is the real path of the content folder the file was found in
+    (default: the file's own folder); ``policy`` decides what may be read.
+    """
+    where = real_folder(Path(path).parent) if folder is None else folder
     try:
-        with open(path, "rb") as file:
-            data = file.read()
+        data = read_bytes(path, where, policy)
+    except ReadRefused as refused:
+        return None, Diagnostic(source, 1, 1, Severity.ERROR, str(refused), "unreadable")
     except OSError as error:
         message = f"cannot read file: {error.strerror or error}"
         return None, Diagnostic(source, 1, 1, Severity.ERROR, message, "unreadable")
@@ -259,7 +276,9 @@ def _key(reader: _Reader, given: str | None, stem: str) -> EntityKey:
     return EntityKey("")
 
 
-def load_entity(path: Path, root: Path | None = None) -> tuple[Entity | None, list[Diagnostic]]:
+def load_entity(
+    path: Path, root: Path | None = None, policy: ReadPolicy = _POLICY
+) -> tuple[Entity | None, list[Diagnostic]]:
     """Return the concept in ``path`` and what is wrong with it.
 
     An entity whose key is not a safe slug is returned with the key ``''``:
@@ -268,12 +287,23 @@ def load_entity(path: Path, root: Path | None = None) -> tuple[Entity | None, li
     """
     if root is not None and any(part.startswith(".") for part in path.relative_to(root).parts[:-1]):
         return None, []
-    return _load_file(str(path), display_path(path), path.stem)
+    folder = real_folder(root if root is not None else path.parent)
+    return _load_file(str(path), display_path(path), path.stem, _Source(folder, policy))
 
 
-def _load_file(path: str, source: SourcePath, stem: str) -> tuple[Entity | None, list[Diagnostic]]:
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """The real path of the folder being loaded, and the policy its files are read under."""
+
+    folder: str
+    policy: ReadPolicy
+
+
+def _load_file(
+    path: str, source: SourcePath, stem: str, where: _Source
+) -> tuple[Entity | None, list[Diagnostic]]:
     """Return the concept in the file ``path``, shown as ``source``, named ``stem``."""
-    text, problem = read_source(path, source)
+    text, problem = read_source(path, source, where.folder, where.policy)
     if text is None:
         return None, [problem] if problem else []
     yaml_text, body, body_line = split_front_matter(text)
@@ -315,23 +345,33 @@ def _walk(entities_dir: Path) -> Iterator[tuple[str, SourcePath, str]]:
 
 
 def load_entities(
-    entities_dir: Path,
+    entities_dir: Path, policy: ReadPolicy = _POLICY
 ) -> tuple[list[Entity], list[Diagnostic], dict[str, SourcePath]]:
     """Return every concept under ``entities_dir``, the diagnostics, and its other files by name.
 
     Non-Markdown files (images) are indexed by lower-cased file name, the
     first in sorted path order winning, so ``![[x.png]]`` finds them in any sub-folder.
+    A file the reading policy refuses is reported (an error for a concept, a
+    warning for any other file) and never indexed, so it is never published.
     """
     if not entities_dir.is_dir():
         raise UsageError(f"entities folder '{entities_dir}' does not exist")
+    where = _Source(real_folder(entities_dir), policy)
     entities: list[Entity] = []
     diagnostics: list[Diagnostic] = []
     images: dict[str, SourcePath] = {}
     for path, source, name in _walk(entities_dir):
         if not name.lower().endswith(".md"):
-            images.setdefault(name.lower(), source)
+            problem = refusal(path, where.folder, policy)
+            if problem is None:
+                images.setdefault(name.lower(), source)
+            else:
+                message = f"{problem}; it is not published"
+                diagnostics.append(
+                    Diagnostic(source, 1, 1, Severity.WARNING, message, "unreadable")
+                )
             continue
-        entity, found = _load_file(path, source, name[:-3])
+        entity, found = _load_file(path, source, name[:-3], where)
         diagnostics.extend(found)
         if entity is not None:
             entities.append(entity)

@@ -20,7 +20,9 @@ from generator.model import (
     Relation,
     Severity,
     SiteUrl,
+    SourcePath,
 )
+from generator.reading import DEFAULT_POLICY, ReadPolicy, read_bytes, real_folder
 from generator.render.docstree import DocsTree
 from generator.render.markdown import concept_path, rewrite_body
 from generator.render.text import (
@@ -51,12 +53,14 @@ class DemoMarkdown(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """How pages are rendered: the site's name and whether URLs end in ``/``."""
+    """How pages are rendered: the site's name, whether URLs end in ``/``, how images are read."""
 
     site_name: str = "Glossary"
     directory_urls: bool = False
     neighbourhood: NeighbourhoodPicture | None = None
     whole_graph: WholePicture | None = None
+    entities: Path | None = None
+    reading: ReadPolicy = DEFAULT_POLICY
 
 
 def _no_demos() -> Mapping[DemoId, DemoMarkdown]:
@@ -115,9 +119,9 @@ def _render_concept(
     page = concept_path(key)
     body = rewrite_body(entity, graph, page)
     for source_image in body.images.values():
-        files.setdefault(
-            SiteUrl(f"images/{Path(source_image).name}"), Path(source_image).read_bytes()
-        )
+        target = SiteUrl(f"images/{Path(source_image).name}")
+        if target not in files:
+            _copy_image(source_image, target, options, warnings, files)
     warnings.extend(
         _dangling_warning(entity, link.target, link.line, link.col) for link in body.dangling
     )
@@ -130,6 +134,24 @@ def _render_concept(
         _render_picture(graph, key, options),
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _copy_image(
+    source: str,
+    target: SiteUrl,
+    options: RenderOptions,
+    warnings: list[Diagnostic],
+    files: dict[SiteUrl, str | bytes],
+) -> None:
+    """Publish an embedded image, read under the reading policy (a refused one is a warning)."""
+    folder = real_folder(options.entities or Path(source).parent)
+    try:
+        files[target] = read_bytes(source, folder, options.reading)
+    except OSError as error:
+        message = f"image not published: {error}"
+        warnings.append(
+            Diagnostic(SourcePath(source), 1, 1, Severity.WARNING, message, "unreadable")
+        )
 
 
 def _render_header(graph: ConceptGraph, entity: Entity, near: Neighbours) -> str:
