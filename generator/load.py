@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _WIKILINK_VALUE = re.compile(r"\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
 _MERGE = "tag:yaml.org,2002:merge"
 _POLICY = DEFAULT_POLICY
+# Far above any real front matter, far below what an alias bomb expands to.
+MAX_ALIAS_NODES = 10_000
 
 
 def display_path(path: Path) -> SourcePath:
@@ -184,6 +187,58 @@ def _compose(reader: _Reader, yaml_text: str) -> tuple[yaml.Node | None, _Loader
     return None, None
 
 
+def expanded_size(root: yaml.Node, limit: int) -> int:
+    """Return how many nodes ``root`` has once every alias is copied out (capped past ``limit``).
+
+    Composed YAML shares an aliased node instead of copying it, so a few lines
+    of anchors can stand for billions of values that an export would write
+    out. Each distinct node is counted once, so this is linear in the text;
+    a node that contains itself counts as past the limit.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes and not children_done:
+            if sizes[id(node)] < 0:
+                return limit + 1  # reached again while its own children are being counted
+            continue
+        children = _children(node)
+        if not children_done:
+            sizes[id(node)] = -1
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        sizes[id(node)] = min(limit + 1, 1 + sum(sizes[id(child)] for child in children))
+    return sizes[id(root)]
+
+
+def _aliases_too_big(root: yaml.Node) -> bool:
+    """Return whether aliases make ``root`` expand past MAX_ALIAS_NODES (a long text may not)."""
+    if expanded_size(root, MAX_ALIAS_NODES) <= MAX_ALIAS_NODES:
+        return False
+    return expanded_size(root, sys.maxsize) > _distinct_nodes(root)
+
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        for child in _children(stack.pop()):
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def _fields(reader: _Reader, root: yaml.Node) -> Iterator[tuple[str, yaml.Node]]:
     """Yield each field's name and value node, reporting names that are not text and repeats."""
     seen: set[str] = set()
@@ -212,6 +267,14 @@ def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
         loader.dispose()
         return {}
     values: dict[str, Any] = {}
+    if _aliases_too_big(root):
+        message = (
+            f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes; "
+            "write the values out instead of repeating anchors"
+        )
+        reader.report(*reader.where(root), message, "yaml-aliases")
+        loader.dispose()
+        return {}
     try:
         if not isinstance(root, yaml.MappingNode):
             if not (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):

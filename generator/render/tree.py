@@ -13,7 +13,6 @@ from generator.render.markdown import concept_path
 from generator.render.text import escape_inline, page_meta, relative_url
 from generator.slugs import slugify
 
-
 _TAG_PREFIX = "tag-"
 _LISTING_NAMES = frozenset({"index"})
 
