@@ -193,23 +193,22 @@ def expanded_size(root: yaml.Node, limit: int) -> int:
     Composed YAML shares an aliased node instead of copying it, so a few lines
     of anchors can stand for billions of values that an export would write
     out. Each distinct node is counted once, so this is linear in the text;
-    a node that contains itself counts as past the limit.
+    a node inside itself adds nothing here (it cannot be constructed at all).
     """
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes and not children_done:
-            if sizes[id(node)] < 0:
-                return limit + 1  # reached again while its own children are being counted
-            continue
+            continue  # counted, or a node inside itself (the constructor reports that)
         children = _children(node)
         if not children_done:
             sizes[id(node)] = -1
             stack.append((node, True))
             stack.extend((child, False) for child in children)
             continue
-        sizes[id(node)] = min(limit + 1, 1 + sum(sizes[id(child)] for child in children))
+        inner = sum(max(sizes[id(child)], 0) for child in children)
+        sizes[id(node)] = min(limit + 1, 1 + inner)
     return sizes[id(root)]
 
 
