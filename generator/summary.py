@@ -19,7 +19,9 @@ _BLOCK_START = re.compile(
 # Linear as it is: the inner part stops at the next bracket, so no two tries overlap.
 _WIKI = re.compile(r"(!?)\[\[([^\[\]\n]+)\]\]")
 _BACKTICKS = re.compile(r"`+")
-_DELIMITERS = re.compile(r"\*+|_+|~+|=+")
+# An underscore run between two letters or digits (snake_case) is never a delimiter,
+# so the pattern passes over it instead of handing it to the pairing loop.
+_DELIMITERS = re.compile(r"\*+|(?<![^\W_])(?<!_)_+|(?<!_)_+(?!_|[^\W_])|~+|=+")
 _SPACE = re.compile(r"\s+")
 
 
@@ -63,6 +65,8 @@ def _strip_links(text: str, *, images: bool) -> str:
         if j == len(text):
             break  # no later "[" has a "]" after it either
         k = paren.at(j + 2) if text.startswith("(", j + 1) else len(text)
+        if k == len(text) and text.startswith("(", j + 1):
+            break  # no ")" is left for any later link either
         if start < pos or (images and text[start] != "!") or k == len(text):
             i += 1
             continue
@@ -150,11 +154,13 @@ def _strip_emphasis(text: str) -> str:
         start, end = match.span()
         if text[start] in "~=" and end - start != 2:
             continue
+        can_open, can_close = _flanks(text, start, end)
+        stack = openers.setdefault(text[start], [])
+        if not can_open and not (can_close and stack):
+            continue  # plain text: "a * b", snake_case, or a closer with nothing open
         run = _Run(start, end)
         runs.append(run)
-        can_open, can_close = _flanks(text, start, end)
         left = end - start
-        stack = openers.setdefault(text[start], [])
         while can_close and left and stack:
             top = stack[-1]
             paired = min(top.open_left, left)
