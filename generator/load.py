@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,10 +212,11 @@ def expanded_size(root: yaml.Node, limit: int) -> int:
 
 
 def _aliases_too_big(root: yaml.Node) -> bool:
-    """Return whether aliases make ``root`` expand past MAX_ALIAS_NODES (a long text may not)."""
+    """Return whether aliases copy out more than MAX_ALIAS_NODES nodes beyond those written."""
     if expanded_size(root, MAX_ALIAS_NODES) <= MAX_ALIAS_NODES:
         return False
-    return expanded_size(root, sys.maxsize) > _distinct_nodes(root)
+    allowed = _distinct_nodes(root) + MAX_ALIAS_NODES
+    return expanded_size(root, allowed) > allowed
 
 
 def _distinct_nodes(root: yaml.Node) -> int:
