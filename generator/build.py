@@ -13,6 +13,7 @@ from generator.inventory import INVENTORY_PATH, inventory_bytes, inventory_entri
 from generator.linker import load_concept_graph
 from generator.load import display_path
 from generator.model import ConceptGraph, DemoId, Diagnostic, Severity, SiteUrl
+from generator.reading import DEFAULT_POLICY, ReadPolicy
 from generator.render.docstree import DocsTree
 from generator.render.graphsvg import neighbourhood_svg, whole_graph_svg
 from generator.render.pages import DemoMarkdown, RenderOptions, render_site
@@ -29,6 +30,7 @@ class BuildOptions:
     directory_urls: bool = False
     run: RunOptions = field(default_factory=RunOptions)
     slugify: Slugify | None = None  # the heading slugify of mkdocs.yml's toc, if set
+    reading: ReadPolicy = DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ class ContentBlocked(ContentError):
 
 def build_docs(options: BuildOptions) -> SiteBuild:
     """Return the docs tree of the glossary in ``options.entities``."""
-    graph = load_concept_graph(options.entities, options.demos, options.slugify)
+    graph = load_concept_graph(options.entities, options.demos, options.slugify, options.reading)
     stop_on_errors(graph)
     demo_run = run_demos(demo_ids(graph), options.demos, options.run)
     demos = render_demos(demo_run)
@@ -109,4 +111,6 @@ def _render_options(options: BuildOptions) -> RenderOptions:
         directory_urls=options.directory_urls,
         neighbourhood=neighbourhood_svg,
         whole_graph=whole_graph_svg,
+        entities=options.entities,
+        reading=options.reading,
     )

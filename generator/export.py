@@ -1,9 +1,10 @@
 """The concept graph as a file other tools read: JSON, GraphML, GEXF or DOT.
 
 JSON is networkx node-link data (nodes keyed ``id``, edges under ``links``
-with ``source``, ``target``, ``key``), lists kept as lists. GraphML and GEXF
-have no list type, so list attributes (tags, aliases, demos) become one
-string joined by ``;`` and a missing value is left out. DOT is written here,
+with ``source``, ``target``, ``key``), lists kept as lists, and strict: keys
+are text and a NaN or infinity is null. GraphML and GEXF have no list type,
+so list attributes (tags, aliases, demos) become one string joined by ``;``,
+a missing value is left out, and characters XML forbids are dropped. DOT is written here,
 not by pydot or pygraphviz, with every string quoted and escaped. Output is
 stable: nodes by key, edges by (source, target, kind), and no format carries
 a date (networkx's GEXF writer stamps one; it is left out), so the same
@@ -14,12 +15,14 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import networkx as nx
 
 from generator.errors import UsageError
+from generator.xmlchars import xml_text
 
 FORMATS: tuple[str, ...] = ("json", "graphml", "gexf", "dot")
 
@@ -70,7 +73,7 @@ def _to_json(G: nx.MultiDiGraph) -> str:
     data = nx.node_link_data(
         _sorted_copy(G), edges="links", source="source", target="target", name="id", key="key"
     )
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    return json.dumps(_json_value(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _sorted_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -80,12 +83,28 @@ def _sorted_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return copy
 
 
-def _json_default(value: object) -> object:
+def _json_value(value: object) -> object:
+    """Return ``value`` as strict JSON data: text keys, no NaN or infinity, lists for sets.
+
+    YAML allows what JSON does not: ``{1: a, b: c}`` (keys of mixed types, which
+    ``sort_keys`` cannot order), ``.nan`` and ``.inf``, dates. Keys become
+    text, a float that is not finite becomes null, anything else its text.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
+        return {_json_key(key): _json_value(item) for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return [_json_value(item) for item in sorted(value, key=str)]
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item) for item in value]
     return str(value)
+
+
+def _json_key(key: object) -> str:
+    return "null" if key is None else json.dumps(key) if isinstance(key, bool) else str(key)
 
 
 def _to_xml(G: nx.MultiDiGraph, write: Any, *, label: bool) -> str:
@@ -94,7 +113,7 @@ def _to_xml(G: nx.MultiDiGraph, write: Any, *, label: bool) -> str:
         values = _flat_attributes(attrs)
         if label:
             # Gephi shows ``label``; networkx would otherwise use the key.
-            values["label"] = str(attrs.get("title", node))
+            values["label"] = xml_text(str(attrs.get("title", node)))
         flat.add_node(node, **values)
     for u, v, key, attrs in _sorted_edges(G):
         flat.add_edge(u, v, key=key, **_flat_attributes(attrs))
@@ -120,14 +139,16 @@ def _flat_attributes(attrs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _flat(value: object) -> str | int | float | bool:
-    if isinstance(value, (bool, int, float, str)):
+    """Return one XML attribute value; text keeps only characters XML allows."""
+    if isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return LIST_SEPARATOR.join(str(item) for item in items)
+        return xml_text(LIST_SEPARATOR.join(str(item) for item in items))
     if isinstance(value, Mapping):
-        return json.dumps(dict(value), ensure_ascii=False, sort_keys=True, default=str)
-    return str(value)
+        data = _json_value(value)
+        return xml_text(json.dumps(data, ensure_ascii=False, sort_keys=True, allow_nan=False))
+    return xml_text(str(value))
 
 
 def _to_dot(G: nx.MultiDiGraph) -> str:

@@ -38,6 +38,7 @@ from generator.model import (
     ResolvedLink,
     SourcePath,
 )
+from generator.reading import DEFAULT_POLICY, ReadPolicy
 from generator.resolver import Resolver, check_transclusion
 from generator.slugs import is_valid_key, name_slug
 
@@ -286,10 +287,13 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load_concept_graph(
-    entities_dir: Path, demos_dir: Path | None = None, slugify: Slugify | None = None
+    entities_dir: Path,
+    demos_dir: Path | None = None,
+    slugify: Slugify | None = None,
+    policy: ReadPolicy = DEFAULT_POLICY,
 ) -> ConceptGraph:
     """Load every concept under ``entities_dir`` and return the checked concept graph."""
     with _collector_paused():
-        entities, diagnostics, images = load_entities(entities_dir)
+        entities, diagnostics, images = load_entities(entities_dir, policy)
         root = display_path(entities_dir)
         return link_entities(entities, images, demos_dir, diagnostics, root=root, slugify=slugify)

@@ -25,6 +25,14 @@ from generator.model import Diagnostic, Entity, EntityKey, Ref, Severity, Source
 from generator.plain_front_matter import NULL as _NULL
 from generator.plain_front_matter import Loader as _Loader
 from generator.plain_front_matter import collect_texts, read_plain
+from generator.reading import (
+    DEFAULT_POLICY,
+    ReadPolicy,
+    ReadRefused,
+    read_bytes,
+    real_folder,
+    refusal,
+)
 from generator.schema import FIELDS, KNOWN, Field, Kind, known
 from generator.slugs import is_valid_key, slugify
 from generator.summary import first_paragraph
@@ -32,6 +40,9 @@ from generator.summary import first_paragraph
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _WIKILINK_VALUE = re.compile(r"\[\[([^\[\]|#]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
 _MERGE = "tag:yaml.org,2002:merge"
+_POLICY = DEFAULT_POLICY
+# Far above any real front matter, far below what an alias bomb expands to.
+MAX_ALIAS_NODES = 10_000
 
 
 def display_path(path: Path) -> SourcePath:
@@ -107,11 +118,19 @@ def _bare_wikilink(node: yaml.Node) -> yaml.ScalarNode | None:
     return None
 
 
-def read_source(path: str | Path, source: SourcePath) -> tuple[str | None, Diagnostic | None]:
-    """Return the file's text (BOM dropped, LF line ends) or the diagnostic saying why not."""
+def read_source(
+    path: str | Path, source: SourcePath, folder: str | None = None, policy: ReadPolicy = _POLICY
+) -> tuple[str | None, Diagnostic | None]:
+    """Return the file's text (BOM dropped, LF line ends) or the diagnostic saying why not.
+
+    ``folder`` is the real path of the content folder the file was found in
+    (default: the file's own folder); ``policy`` decides what may be read.
+    """
+    where = real_folder(Path(path).parent) if folder is None else folder
     try:
-        with open(path, "rb") as file:
-            data = file.read()
+        data = read_bytes(path, where, policy)
+    except ReadRefused as refused:
+        return None, Diagnostic(source, 1, 1, Severity.ERROR, str(refused), "unreadable")
     except OSError as error:
         message = f"cannot read file: {error.strerror or error}"
         return None, Diagnostic(source, 1, 1, Severity.ERROR, message, "unreadable")
@@ -164,6 +183,58 @@ def _compose(reader: _Reader, yaml_text: str) -> tuple[yaml.Node | None, _Loader
     return None, None
 
 
+def expanded_size(root: yaml.Node, limit: int) -> int:
+    """Return how many nodes ``root`` has once every alias is copied out (capped past ``limit``).
+
+    Composed YAML shares an aliased node instead of copying it, so a few lines
+    of anchors can stand for billions of values that an export would write
+    out. Each distinct node is counted once, so this is linear in the text;
+    a node inside itself adds nothing here (it cannot be constructed at all).
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes and not children_done:
+            continue  # counted, or a node inside itself (the constructor reports that)
+        children = _children(node)
+        if not children_done:
+            sizes[id(node)] = -1
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        inner = sum(max(sizes[id(child)], 0) for child in children)
+        sizes[id(node)] = min(limit + 1, 1 + inner)
+    return sizes[id(root)]
+
+
+def _aliases_too_big(root: yaml.Node) -> bool:
+    """Return whether aliases copy out more than MAX_ALIAS_NODES nodes beyond those written."""
+    if expanded_size(root, MAX_ALIAS_NODES) <= MAX_ALIAS_NODES:
+        return False
+    allowed = _distinct_nodes(root) + MAX_ALIAS_NODES
+    return expanded_size(root, allowed) > allowed
+
+
+def _distinct_nodes(root: yaml.Node) -> int:
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        for child in _children(stack.pop()):
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 def _fields(reader: _Reader, root: yaml.Node) -> Iterator[tuple[str, yaml.Node]]:
     """Yield each field's name and value node, reporting names that are not text and repeats."""
     seen: set[str] = set()
@@ -197,6 +268,14 @@ def _read_fields(reader: _Reader, yaml_text: str) -> dict[str, Any]:
         loader.dispose()
         return {}
     values: dict[str, Any] = {}
+    if _aliases_too_big(root):
+        message = (
+            f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} nodes; "
+            "write the values out instead of repeating anchors"
+        )
+        reader.report(*reader.where(root), message, "yaml-aliases")
+        loader.dispose()
+        return {}
     try:
         if not isinstance(root, yaml.MappingNode):
             if not (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
@@ -264,7 +343,9 @@ def _key(reader: _Reader, given: str | None, stem: str) -> EntityKey:
     return EntityKey("")
 
 
-def load_entity(path: Path, root: Path | None = None) -> tuple[Entity | None, list[Diagnostic]]:
+def load_entity(
+    path: Path, root: Path | None = None, policy: ReadPolicy = _POLICY
+) -> tuple[Entity | None, list[Diagnostic]]:
     """Return the concept in ``path`` and what is wrong with it.
 
     An entity whose key is not a safe slug is returned with the key ``''``:
@@ -273,12 +354,23 @@ def load_entity(path: Path, root: Path | None = None) -> tuple[Entity | None, li
     """
     if root is not None and any(part.startswith(".") for part in path.relative_to(root).parts[:-1]):
         return None, []
-    return _load_file(str(path), display_path(path), path.stem)
+    folder = real_folder(root if root is not None else path.parent)
+    return _load_file(str(path), display_path(path), path.stem, _Source(folder, policy))
 
 
-def _load_file(path: str, source: SourcePath, stem: str) -> tuple[Entity | None, list[Diagnostic]]:
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """The real path of the folder being loaded, and the policy its files are read under."""
+
+    folder: str
+    policy: ReadPolicy
+
+
+def _load_file(
+    path: str, source: SourcePath, stem: str, where: _Source
+) -> tuple[Entity | None, list[Diagnostic]]:
     """Return the concept in the file ``path``, shown as ``source``, named ``stem``."""
-    text, problem = read_source(path, source)
+    text, problem = read_source(path, source, where.folder, where.policy)
     if text is None:
         return None, [problem] if problem else []
     yaml_text, body, body_line = split_front_matter(text)
@@ -324,23 +416,33 @@ def _walk(entities_dir: Path) -> Iterator[tuple[str, SourcePath, str]]:
 
 
 def load_entities(
-    entities_dir: Path,
+    entities_dir: Path, policy: ReadPolicy = _POLICY
 ) -> tuple[list[Entity], list[Diagnostic], dict[str, SourcePath]]:
     """Return every concept under ``entities_dir``, the diagnostics, and its other files by name.
 
     Non-Markdown files (images) are indexed by lower-cased file name, the
     first in sorted path order winning, so ``![[x.png]]`` finds them in any sub-folder.
+    A file the reading policy refuses is reported (an error for a concept, a
+    warning for any other file) and never indexed, so it is never published.
     """
     if not entities_dir.is_dir():
         raise UsageError(f"entities folder '{entities_dir}' does not exist")
+    where = _Source(real_folder(entities_dir), policy)
     entities: list[Entity] = []
     diagnostics: list[Diagnostic] = []
     images: dict[str, SourcePath] = {}
     for path, source, name in _walk(entities_dir):
         if not name.lower().endswith(".md"):
-            images.setdefault(name.lower(), source)
+            problem = refusal(path, where.folder, policy)
+            if problem is None:
+                images.setdefault(name.lower(), source)
+            else:
+                message = f"{problem}; it is not published"
+                diagnostics.append(
+                    Diagnostic(source, 1, 1, Severity.WARNING, message, "unreadable")
+                )
             continue
-        entity, found = _load_file(path, source, name[:-3])
+        entity, found = _load_file(path, source, name[:-3], where)
         diagnostics.extend(found)
         if entity is not None:
             entities.append(entity)

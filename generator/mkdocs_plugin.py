@@ -27,8 +27,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
 from generator.demos import Device, RunOptions, summary_lines
+from generator.demos.model import DEFAULT_CACHE_DIR
 from generator.errors import BuildError, UsageError
 from generator.headings import Slugify
+from generator.outputs import check_output_folder
+from generator.reading import ReadPolicy, parse_size
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, asset_urls, site_config
 
@@ -38,7 +41,8 @@ _NAV_PAGES = frozenset(page for item in NAV for page in item.values())
 # Set by the CLI for the builds it starts; `mkdocs serve` reloads the config on
 # every rebuild, so command-line overrides cannot live on a plugin instance.
 _OVERRIDES: dict[str, Any] = {}
-# `glossgraph build` prints content errors itself; MkDocs would log them and abort.
+# `glossgraph build` prints content errors itself, and makes an unsafe site folder
+# a usage error; MkDocs would log them and abort.
 _RAISE_CONTENT_ERRORS: list[bool] = [False]
 
 
@@ -52,6 +56,8 @@ class GlossgraphConfig(base.Config):  # type: ignore[no-untyped-call]
     rerun = c.Type(bool, default=False)
     strict = c.Type(bool, default=False)
     cache_dir = c.Type(str, default=".glossgraph/cache")
+    max_file_size = c.Type((int, str), default="5MB")
+    follow_symlinks = c.Type(bool, default=False)
 
 
 class ContentStop(PluginError):
@@ -67,23 +73,30 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     """Add the glossary's pages, images, demo outputs and assets to a MkDocs build."""
 
     _source_dirs: set[Path]
+    _built: SiteBuild
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Apply CLI overrides, default the nav, and load our CSS/JS on every page."""
+        """Apply CLI overrides, check the site folder, and build the docs tree.
+
+        The tree is built here, before MkDocs empties the site folder, so a
+        build that stops on content errors leaves the last site as it was.
+        """
         self._source_dirs = {self._path(config, self.config.entities)}
         for name, value in _OVERRIDES.items():
             self.config[name] = value
+        self._check_site_dir(config)
         if not config.nav:
             config.nav = list(NAV)
         css, js = asset_urls(asset_files())
         config.extra_css.extend(u for u in css if u not in config.extra_css)
         config.extra_javascript.extend(js)
+        self._built = self._build(config)
+        _report(self._built, strict=self.config.strict)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Build the docs tree and put its files in place of the entity sources."""
-        built = self._build(config)
-        _report(built, strict=self.config.strict)
+        """Put the docs tree's files in place of the entity sources."""
+        built = self._built
         docs_dir = Path(config.docs_dir).resolve()
         self._source_dirs.add(self._path(config, self.config.entities))
         if docs_dir in self._source_dirs:
@@ -107,6 +120,29 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
                 server.watch(str(path))
         return server
 
+    def _check_site_dir(self, config: MkDocsConfig) -> None:
+        protected = {
+            name: self._path(config, getattr(self.config, option))
+            for name, option in (
+                ("entities", "entities"),
+                ("demos", "demos"),
+                ("cache", "cache_dir"),
+            )
+        }
+        try:
+            check_output_folder(Path(config.site_dir), "site_dir", protected)
+        except UsageError as error:
+            if _RAISE_CONTENT_ERRORS[0]:
+                raise
+            raise PluginError(str(error)) from None
+
+    def _reading(self) -> ReadPolicy:
+        try:
+            size = parse_size(str(self.config.max_file_size))
+        except ValueError as error:
+            raise PluginError(f"glossgraph option max_file_size: {error}") from None
+        return ReadPolicy(max_file_size=size, follow_symlinks=self.config.follow_symlinks)
+
     def _build(self, config: MkDocsConfig) -> SiteBuild:
         options = BuildOptions(
             entities=self._path(config, self.config.entities),
@@ -121,6 +157,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
                 cache_dir=self._path(config, self.config.cache_dir),
                 progress=sys.stderr,
             ),
+            reading=self._reading(),
         )
         try:
             return build_docs(options)
@@ -170,6 +207,8 @@ class SiteCommand:
     jobs: int | None = None
     device: str | None = None
     dev_addr: str | None = None
+    max_file_size: int | None = None
+    follow_symlinks: bool = False
 
 
 def build_site(command: SiteCommand) -> None:
@@ -177,6 +216,15 @@ def build_site(command: SiteCommand) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    if command.site_dir is not None:
+        # Before MkDocs reads the config: it rejects a site folder that holds
+        # the docs folder, but as a configuration error, not a usage error.
+        protected = {
+            "entities": command.entities or Path("entities"),
+            "demos": command.demos or Path("demos"),
+            "cache": DEFAULT_CACHE_DIR,
+        }
+        check_output_folder(command.site_dir, "--site-dir", protected)
     with _session(command) as config_file:
         site_dir = str(command.site_dir.resolve()) if command.site_dir else None
         _RAISE_CONTENT_ERRORS[0] = True
@@ -206,6 +254,8 @@ def _session(command: SiteCommand) -> Iterator[str]:
         "device": command.device,
         "jobs": command.jobs,
         "rerun": command.rerun or None,
+        "max_file_size": command.max_file_size,
+        "follow_symlinks": command.follow_symlinks or None,
     }
     _OVERRIDES.clear()
     _OVERRIDES.update({k: v for k, v in overrides.items() if v is not None})

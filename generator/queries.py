@@ -307,7 +307,10 @@ def neighbors(
     found: list[Neighbor] = []
     seen = {key}
     frontier = [key]
-    for distance in range(1, depth + 1):
+    distance = 0
+    # Stop when nothing new is reached: a depth past the graph's diameter ends at once.
+    while frontier and distance < depth:
+        distance += 1
         reached: list[Neighbor] = []
         for node in frontier:
             for other in _adjacent(G, node, allowed):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.cli import core, demo, site
 from generator.errors import GlossgraphError, UsageError
+from generator.reading import DEFAULT_MAX_FILE_SIZE, ReadPolicy, parse_size
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
@@ -41,6 +42,52 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder of demo scripts (default: demos/)",
     )
+    parser.add_argument(
+        "--max-file-size",
+        type=_size,
+        metavar="SIZE",
+        help="largest content file read, e.g. 5MB or 200kB (default: 5MB)",
+    )
+    parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read symlinks whose target lies outside their folder (default: refuse them)",
+    )
+
+
+def read_policy(args: argparse.Namespace) -> ReadPolicy:
+    """Return the reading policy the folder options ask for."""
+    size = DEFAULT_MAX_FILE_SIZE if args.max_file_size is None else args.max_file_size
+    return ReadPolicy(max_file_size=size, follow_symlinks=args.follow_symlinks)
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """Return an argparse type accepting a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {low} to {high:,} but received: {text!r}"
+            )
+        return value
+
+    return parse
+
+
+def _size(text: str) -> int:
+    try:
+        size = parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if size < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a size of at least 1 byte but received: {text!r}"
+        )
+    return size
 
 
 def package_version() -> str:

@@ -27,6 +27,8 @@ QUERY_NOTE = (
 )
 _ERRORS_SHOWN = 10
 CHECK_FORMATS = ("text", "json", "github", "sarif")
+# Deeper than any glossary's longest path; the traversal stops early anyway.
+MAX_DEPTH = 1_000_000
 
 
 def register(commands: Any) -> None:
@@ -128,6 +130,7 @@ def _register_schema(commands: Any) -> None:
 
 def _register_query(commands: Any, folders: argparse.ArgumentParser) -> None:
     from generator.cli import answers as out
+    from generator.cli import whole_number
     from generator.queries import KINDS
 
     query = commands.add_parser(
@@ -167,11 +170,18 @@ def _register_query(commands: Any, folders: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--kind", action="append", choices=KINDS, help="relation to follow (repeatable)"
         )
-    near.add_argument("--depth", type=int, default=1, metavar="N", help="hops (default: 1)")
+    near.add_argument(
+        "--depth",
+        type=whole_number(0, MAX_DEPTH),
+        default=1,
+        metavar="N",
+        help=f"hops, 0 to {MAX_DEPTH:,} (default: 1)",
+    )
 
 
 def load_graph(args: argparse.Namespace) -> ConceptGraph:
     """Load the concept graph from ``--entities``/``--demos``, or raise UsageError."""
+    from generator.cli import read_policy
     from generator.linker import load_concept_graph
 
     entities: Path = args.entities
@@ -180,7 +190,7 @@ def load_graph(args: argparse.Namespace) -> ConceptGraph:
             f"entities folder '{entities}' does not exist (run in the glossary's folder "
             "or give --entities DIR)"
         )
-    return load_concept_graph(entities, _demos_dir(args))
+    return load_concept_graph(entities, _demos_dir(args), policy=read_policy(args))
 
 
 def _demos_dir(args: argparse.Namespace) -> Path | None:
@@ -194,6 +204,7 @@ def _demos_dir(args: argparse.Namespace) -> Path | None:
 
 def run_check(args: argparse.Namespace) -> int:
     """Print every diagnostic and a summary; return 1 on errors (or warnings with --strict)."""
+    from generator.cli import read_policy
     from generator.demos.checks import check_demos
     from generator.model import Severity
 
@@ -201,7 +212,7 @@ def run_check(args: argparse.Namespace) -> int:
     demos = _demos_dir(args)
     found = list(graph.diagnostics)
     if demos is not None:
-        found.extend(check_demos(graph, demos))
+        found.extend(check_demos(graph, demos, policy=read_policy(args)))
     found.sort(key=lambda d: (d.path, d.line, d.col, d.severity, d.message))
     errors = sum(d.severity is Severity.ERROR for d in found)
     warnings = len(found) - errors

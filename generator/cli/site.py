@@ -9,6 +9,7 @@ from typing import Any
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
+MAX_JOBS = 256
 
 
 def register(commands: Any) -> None:
@@ -53,21 +54,18 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_demo_options(parser: argparse.ArgumentParser) -> None:
+    from generator.cli import whole_number
+
     parser.add_argument("--rerun", action="store_true", help="execute demos even when cached")
-    parser.add_argument("--jobs", type=_positive, metavar="N", help="demos run in parallel")
+    parser.add_argument(
+        "--jobs", type=whole_number(1, MAX_JOBS), metavar="N", help="demos run in parallel"
+    )
     parser.add_argument(
         "--device",
         choices=("auto", "cpu", "cuda"),
         default=None,
         help="where demos run (default: auto)",
     )
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number but received: {text!r}")
-    return value
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -87,11 +85,18 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_export_docs(args: argparse.Namespace) -> int:
     """Write the docs tree and a plugin-free mkdocs.yml into a folder."""
     from generator.build import BuildOptions, build_docs
+    from generator.cli import read_policy
     from generator.demos import Device, RunOptions
+    from generator.demos.model import DEFAULT_CACHE_DIR
+    from generator.outputs import check_output_folder
     from generator.render.siteconfig import export_docs
 
+    protected = {"entities": args.entities, "demos": args.demos, "cache": DEFAULT_CACHE_DIR}
+    check_output_folder(args.folder, "export folder", protected)
     run = RunOptions(device=Device(args.device or "auto"), jobs=args.jobs, rerun=args.rerun)
-    options = BuildOptions(args.entities, args.demos, site_name=args.site_name, run=run)
+    options = BuildOptions(
+        args.entities, args.demos, site_name=args.site_name, run=run, reading=read_policy(args)
+    )
 
     def export() -> None:
         built = build_docs(options)
@@ -121,6 +126,8 @@ def _site_command(args: argparse.Namespace, **extra: Any) -> Any:
         rerun=args.rerun,
         jobs=args.jobs,
         device=args.device,
+        max_file_size=args.max_file_size,
+        follow_symlinks=args.follow_symlinks,
         **given,
         **extra,
     )

@@ -17,10 +17,15 @@ from generator.demos.keys import file_digest
 from generator.demos.source import current_code_hash
 from generator.demos.spec import DemoSpec, demo_files, display_path, parse_demo
 from generator.model import ConceptGraph, Diagnostic, Severity
+from generator.reading import DEFAULT_POLICY, ReadPolicy
 
 
 def check_demos(
-    cg: ConceptGraph, demos_dir: Path, frozen_dir: Path | None = None
+    cg: ConceptGraph,
+    demos_dir: Path,
+    frozen_dir: Path | None = None,
+    *,
+    policy: ReadPolicy = DEFAULT_POLICY,
 ) -> list[Diagnostic]:
     """Return diagnostics for every demo script in ``demos_dir`` and its frozen output."""
     del cg  # every file is checked, whether or not a concept embeds it
@@ -28,7 +33,7 @@ def check_demos(
     diagnostics: list[Diagnostic] = []
     scripts = demo_files(demos_dir)
     for path in scripts:
-        spec, found = parse_demo(path, demos_dir)
+        spec, found = parse_demo(path, demos_dir, policy)
         diagnostics.extend(found)
         if spec is not None:
             diagnostics.extend(_check_frozen(spec, demos_dir, frozen))

@@ -16,6 +16,7 @@ from typing import Any
 
 from generator.demos.keys import code_hash, file_digest
 from generator.demos.spec import DemoSpec, parse_demo_text, read_demo_text
+from generator.reading import DEFAULT_POLICY, read_bytes, real_folder
 from generator.model import Severity
 
 
@@ -41,7 +42,7 @@ class Unrunnable:
 def load_source(path: Path, demos_dir: Path) -> DemoSource | Unrunnable:
     """Read the demo at ``path`` once and return what will run, with its code hash."""
     try:
-        text = read_demo_text(path)
+        text = read_demo_text(path, demos_dir)
     except (OSError, UnicodeDecodeError) as error:
         return Unrunnable(f"cannot read demo {path}: {error}")
     spec, diagnostics = parse_demo_text(path, text, demos_dir)
@@ -50,7 +51,7 @@ def load_source(path: Path, demos_dir: Path) -> DemoSource | Unrunnable:
     reads: dict[str, bytes] = {}
     for name in spec.reads:
         try:
-            reads[name] = (demos_dir / name).read_bytes()
+            reads[name] = read_bytes(demos_dir / name, real_folder(demos_dir), DEFAULT_POLICY)
         except OSError as error:
             return Unrunnable(f"cannot read a file the demo reads: {error}")
     notebook = notebook_of(text)

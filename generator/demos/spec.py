@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 from generator.model import DemoId, Diagnostic, Severity, SourcePath
+from generator.reading import DEFAULT_POLICY, ReadPolicy, ReadRefused, outside_folder, read_bytes
+from generator.reading import real_folder
 
 DEFAULT_TIMEOUT = 120.0
 OPTION_KEYS = frozenset({"timeout", "reads"})
@@ -76,18 +78,25 @@ def _uncomment(line: str) -> str:
     return line[1:] if line.startswith("#") else line
 
 
-def parse_demo(path: Path, demos_dir: Path) -> tuple[DemoSpec | None, list[Diagnostic]]:
+def parse_demo(
+    path: Path, demos_dir: Path, policy: ReadPolicy = DEFAULT_POLICY
+) -> tuple[DemoSpec | None, list[Diagnostic]]:
     """Read one demo file and parse its header into a spec, or return what stops it."""
     try:
-        text = read_demo_text(path)
+        text = read_demo_text(path, demos_dir, policy)
+    except ReadRefused as refused:
+        return None, [_diag(path, 1, 1, str(refused), "demo-unreadable")]
     except (OSError, UnicodeDecodeError) as error:
         return None, [_diag(path, 1, 1, f"cannot read demo: {error}", "demo-unreadable")]
     return parse_demo_text(path, text, demos_dir)
 
 
-def read_demo_text(path: Path) -> str:
-    """Return a demo script's text (the one place a script is read)."""
-    return path.read_bytes().decode("utf-8")
+def read_demo_text(path: Path, demos_dir: Path, policy: ReadPolicy = DEFAULT_POLICY) -> str:
+    """Return a demo script's text (the one place a script is read), under the reading policy.
+
+    Raises ReadRefused for a FIFO, a device, an oversize file or a symlink out of ``demos_dir``.
+    """
+    return read_bytes(path, real_folder(demos_dir), policy).decode("utf-8")
 
 
 def parse_demo_text(
@@ -246,6 +255,9 @@ def _read_problem(item: Any, demos_dir: Path) -> str | None:
         return f"'{item}' must be a relative path inside the demos folder"
     if not (demos_dir / pure).is_file():
         return f"'{item}' does not exist in {display_path(demos_dir)}"
+    # A symlink (of the file or of a folder on its way) may not lead out of the demos folder.
+    if outside_folder(demos_dir / pure, real_folder(demos_dir)) is not None:
+        return f"'{item}' leads outside {display_path(demos_dir)} through a symlink"
     return None
 
 

@@ -19,6 +19,7 @@ from generator.model import (
     Relation,
     SiteUrl,
 )
+from generator.reading import DEFAULT_POLICY, ReadPolicy, read_bytes, real_folder
 from generator.render.docstree import DocsTree
 from generator.render.markdown import concept_path, rewrite_body
 from generator.render.previews import PREVIEWS_DATA, previews_script
@@ -50,12 +51,14 @@ class DemoMarkdown(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """How pages are rendered: the site's name and whether URLs end in ``/``."""
+    """How pages are rendered: the site's name, whether URLs end in ``/``, how images are read."""
 
     site_name: str = "Glossary"
     directory_urls: bool = False
     neighbourhood: NeighbourhoodPicture | None = None
     whole_graph: WholePicture | None = None
+    entities: Path | None = None
+    reading: ReadPolicy = DEFAULT_POLICY
 
 
 def _no_demos() -> Mapping[DemoId, DemoMarkdown]:
@@ -113,7 +116,7 @@ def _render_concept(
     body = rewrite_body(entity, graph, page, options.directory_urls)
     for path, source in body.assets.items():
         if path not in files:
-            files[path] = Path(source).read_bytes()
+            _publish_asset(source, path, options, files)
     near = neighbours(graph, key)
     parts = [
         _render_header(graph, entity, near),
@@ -123,6 +126,21 @@ def _render_concept(
         _render_picture(graph, key, options),
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _publish_asset(
+    source: str, target: SiteUrl, options: RenderOptions, files: dict[SiteUrl, str | bytes]
+) -> None:
+    """Publish an embedded file, read again under the reading policy.
+
+    The loader already refused what the policy forbids; a file swapped since
+    then (a symlink put in its place) is left out rather than published.
+    """
+    folder = real_folder(options.entities or Path(source).parent)
+    try:
+        files[target] = read_bytes(source, folder, options.reading)
+    except OSError:
+        return
 
 
 def _render_header(graph: ConceptGraph, entity: Entity, near: Neighbours) -> str:

@@ -79,6 +79,8 @@ def export_docs(tree: DocsTree, folder: Path, site_name: str) -> Path:
     """Write the docs tree to ``folder/docs`` and a plugin-free ``folder/mkdocs.yml``."""
     config_file = folder / "mkdocs.yml"
     docs = folder / "docs"
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file; give a folder to write the docs tree into")
     if folder.exists() and any(folder.iterdir()):
         previous = config_file.read_text("utf-8") if config_file.is_file() else ""
         if not previous.startswith(EXPORT_MARKER):

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import html
-import json
-import re
+
+import yaml
 
 from generator.model import SiteUrl
 
-# Characters that mean something to Markdown, HTML or our math pass in inline text.
-_INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]()<>&#!|$~^=+\"']")
+try:
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+
+# Characters that mean something to Markdown, HTML or our math pass in inline text,
+# each written as its numeric reference (a table: one call per character costs a
+# second on a long summary made of them).
+_INLINE_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()<>&#!|$~^=+\"'"}
 
 
 def escape_inline(text: str) -> str:
     """Return user text as inline Markdown that renders literally (no markup, no HTML)."""
     flat = " ".join(text.split())
-    return _INLINE_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", flat)
+    return flat.translate(_INLINE_SPECIAL)
 
 
 SEARCH_EXCLUDE = "{ data-search-exclude }"
 """Attribute list keeping a section out of the search index (Material's search plugin)."""
 
 _NOT_SEARCHED = "search:\n  exclude: true\n"
+_NO_WRAP = 2**31 - 1  # libyaml's emitter takes an int; no title is that long
 
 
 def page_meta(title: str | None = None, *, searched: bool = True) -> str:
@@ -38,10 +46,25 @@ def page_meta(title: str | None = None, *, searched: bool = True) -> str:
     lines = ["hide:\n  - navigation\n"]
     if title is not None:
         escaped = html.escape(" ".join(title.split()), quote=True)
-        lines.append(f"title: {json.dumps(escaped)}\n")
+        lines.append(_yaml_field("title", escaped))
     if not searched:
         lines.append(_NOT_SEARCHED)
     return f"---\n{''.join(lines)}---\n"
+
+
+def _yaml_field(name: str, value: str) -> str:
+    """Return ``name: value`` as one line of YAML that reads back as ``value``.
+
+    Written by a YAML dumper, not json.dumps: JSON writes an emoji as two
+    surrogate escapes, which YAML rejects, and MkDocs then shows the front
+    matter as text on the page. Printable ASCII (nearly every title) is one
+    double-quoted scalar in YAML and JSON alike, written directly because
+    dumping costs more per page than the rest of the front matter.
+    """
+    if value.isascii() and value.isprintable():
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{name}: "{quoted}"\n'
+    return yaml.dump({name: value}, Dumper=_Dumper, allow_unicode=True, width=_NO_WRAP)
 
 
 def escape_attr(text: str) -> str:

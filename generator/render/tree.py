@@ -13,6 +13,9 @@ from generator.render.markdown import concept_path
 from generator.render.text import escape_inline, page_meta, relative_url
 from generator.slugs import slugify
 
+_TAG_PREFIX = "tag-"
+_LISTING_NAMES = frozenset({"index"})
+
 
 @dataclass(frozen=True, slots=True)
 class Neighbours:
@@ -50,8 +53,21 @@ def study_order(graph: ConceptGraph, key: EntityKey) -> tuple[EntityKey, ...]:
 
 
 def tag_path(tag: str) -> SiteUrl:
-    """Return the docs path of a tag's page."""
-    slug = slugify(tag) or "tag-" + hashlib.sha256(tag.encode("utf-8")).hexdigest()[:8]
+    """Return the docs path of a tag's page: ``tags/<slug>.md``, never the tag listing's.
+
+    A slug the listing owns (``index``) or one that already starts with
+    ``tag-`` gets a ``tag-`` prefix, so no two slugs share a page and the
+    prefixed names cannot be claimed by another tag; every other tag keeps
+    its plain slug. A tag with no slug at all is named by its hash.
+
+    >>> tag_path("NLP"), tag_path("index"), tag_path("tag-index")
+    ('tags/nlp.md', 'tags/tag-index.md', 'tags/tag-tag-index.md')
+    """
+    slug = slugify(tag)
+    if not slug:
+        slug = _TAG_PREFIX + hashlib.sha256(tag.encode("utf-8")).hexdigest()[:8]
+    elif slug in _LISTING_NAMES or slug.startswith(_TAG_PREFIX):
+        slug = _TAG_PREFIX + slug
     return SiteUrl(f"tags/{slug}.md")
 
 

@@ -15,6 +15,7 @@ from types import MappingProxyType
 import networkx as nx
 
 from generator.model import EntityKey, Relation
+from generator.xmlchars import xml_text
 
 Href = Callable[[EntityKey], str]
 
@@ -51,7 +52,6 @@ LINK_RANKS: Mapping[tuple[bool, Relation], int] = MappingProxyType(
     }
 )
 NODE_FILLS = ("#5c6bc0", "#e8710a", "#00897b", "#c2185b", "#7cb342", "#8e24aa", "#0288d1")
-_XML_BAD = {c: None for c in range(32) if c not in (9, 10, 13)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ def num(value: float) -> str:
 
 def esc(text: str) -> str:
     """Escape text for XML content and quoted attributes, dropping characters XML forbids."""
-    clean = text.translate(_XML_BAD)
+    clean = xml_text(text)
     return (
         clean.replace("&", "&amp;")
         .replace("<", "&lt;")
