@@ -83,7 +83,7 @@ for ax, (step, (prob, accuracy)) in zip(axes.flat, snapshots.items()):
     for cls, colour in [(0, "tab:blue"), (1, "tab:orange")]:
         chosen = points[labels == cls]
         ax.scatter(chosen[:, 0], chosen[:, 1], s=6, color=colour)
-    ax.set_title(f"step {step}: {accuracy:.0%} correct", fontsize=10)
+    ax.set_title(f"step {step}: {accuracy:.1%} correct", fontsize=10)
 for ax in axes[1]:
     ax.set_xlabel("x1")
 for ax in axes[:, 0]:
