@@ -8,6 +8,8 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
+#   glossgraph:
+#     timeout: 300  # about 15 s on an idle core; generous for a loaded machine
 # ---
 
 # %% [markdown]
