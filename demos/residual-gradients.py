@@ -14,9 +14,9 @@
 # # Gradients through a deep stack, with and without skip connections
 #
 # We build the same 30 blocks twice. Each block is two linear layers with a
-# ReLU between them, $F(\mathbf{h}) = W_2\,\operatorname{ReLU}(W_1 \mathbf{h})$.
-# The plain stack computes $\mathbf{h} \leftarrow F(\mathbf{h})$; the residual
-# stack computes $\mathbf{h} \leftarrow \mathbf{h} + F(\mathbf{h})$. Both keep
+# ReLU between them, `F(h) = W2 · ReLU(W1 · h)`.
+# The plain stack computes `h ← F(h)`; the residual
+# stack computes `h ← h + F(h)`. Both keep
 # PyTorch's default initialisation, as a model written without thought for
 # the initial scale would. One backward pass, and we record the gradient norm
 # of each block's first weight matrix.
@@ -82,7 +82,7 @@ for label, norms in [("plain", plain), ("residual", residual), ("plain, He init"
 # Jacobian, and with this initial scale each one shrinks it, so the blocks near
 # the input receive almost nothing. In the residual stack the backward signal
 # at each block is the one from above plus whatever passes through the block,
-# $I + \partial F / \partial \mathbf{h}$, so it reaches the first block at
+# `I + dF/dh`, so it reaches the first block at
 # about the size it has at the last. The last printed line is a fair warning
 # against reading too much into one picture: at this depth, He initialisation
 # alone also keeps the plain stack's gradients in range. Skip connections make

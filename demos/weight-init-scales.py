@@ -14,17 +14,17 @@
 # # How the initial weight scale carries through a deep stack
 #
 # Every layer sums 256 weighted inputs, so the spread of its output is the
-# spread of its input times about $\sqrt{256}\,\sigma$ (and a factor for the
+# spread of its input times about `√256 · σ` (and a factor for the
 # activation). We build 20-layer stacks of ReLU and of tanh layers with four
 # starting scales and measure the standard deviation of the activations after
 # every layer, for one batch of standard-normal inputs:
 #
 # - **std 1**: weights drawn from a standard normal;
-# - **Xavier**: variance $2/(n_\text{in} + n_\text{out}) = 1/256$ here;
-# - **He**: variance $2/n_\text{in}$;
+# - **Xavier**: variance `2 / (n_in + n_out)`, 1/256 here;
+# - **He**: variance `2 / n_in`;
 # - **PyTorch default**: what `nn.Linear` draws unless told otherwise,
-#   `kaiming_uniform_(a=√5)`, which is uniform on $\pm 1/\sqrt{n_\text{in}}$,
-#   variance $1/(3 n_\text{in})$.
+#   `kaiming_uniform_(a=√5)`, which is uniform on `±1/√n_in`,
+#   variance `1 / (3 n_in)`.
 #
 # Biases are zero in every case, so only the weight scale differs.
 
@@ -83,12 +83,12 @@ print(f"ReLU, PyTorch default: std shrinks {relu_default[0] / relu_default[1]:.2
 
 # %% [markdown]
 # With ReLU, a standard-normal start multiplies the spread by about
-# $\sqrt{256/2} \approx 11$ per layer, so it explodes; PyTorch's default gives
+# √128 ≈ 11 per layer, so it explodes; PyTorch's default gives
 # each layer a sixth of the variance He asks for, so the spread shrinks by
-# about $\sqrt{6} \approx 2.4$ per layer and is almost gone after 20 layers.
+# about √6 ≈ 2.4 per layer and is almost gone after 20 layers.
 # He keeps it steady, and Xavier, made for activations that do not zero half
-# their inputs, loses about $\sqrt{2}$ per layer. With tanh the standard-normal
-# start cannot explode: it saturates, its units sit at $\pm 1$ where the slope
+# their inputs, loses about √2 per layer. With tanh the standard-normal
+# start cannot explode: it saturates, its units sit at ±1 where the slope
 # is nearly zero, so its gradients would die instead. Xavier shrinks only
 # slowly, and the default shrinks fast again. The y-axis is logarithmic.
 
