@@ -98,10 +98,12 @@ for label, accs in results.items():
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
+styles = {"plain RNN": dict(marker="o", markersize=9), "LSTM": dict(marker="s", linestyle="--")}
 for label, accs in results.items():
-    ax.plot(gaps, accs, marker="o", label=label)
+    ax.plot(gaps, accs, label=label, **styles[label])  # dashed on top: both stay visible
 ax.axhline(1 / symbols, color="grey", linestyle="--", linewidth=1, label="chance (1 in 8)")
 ax.set_xscale("log")
+ax.minorticks_off()
 ax.set_xticks(gaps, [str(k) for k in gaps])
 ax.set_ylim(0, 1.05)
 ax.set_xlabel("gap k: distractor steps between the symbol and the question")
