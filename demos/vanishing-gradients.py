@@ -15,9 +15,10 @@
 #
 # Backpropagation multiplies one factor per layer on its way down. If those
 # factors are below 1, the gradient reaching the first layers is tiny and they
-# barely learn. We build two 20-layer MLPs that differ only in their
-# activation, push one batch through, and measure the gradient of each layer's
-# weights.
+# barely learn. We build two 20-layer MLPs that differ in their activation and
+# in the initialisation that goes with it: sigmoid with Xavier, ReLU with He
+# (Kaiming). We push one batch through and measure the gradient of each
+# layer's weights.
 
 # %%
 import matplotlib.pyplot as plt
@@ -70,7 +71,9 @@ for label, n in norms.items():
 # fourfold or more: after 20 layers the first layer's gradient is many orders
 # of magnitude smaller than the last one's. ReLU's slope is 1 wherever a unit
 # is active, and with the matching (He) initialisation the gradient keeps
-# roughly the same size all the way down. The y-axis is logarithmic.
+# roughly the same size all the way down. Both changes matter: ReLU with too
+# small an initial scale, such as PyTorch's default, loses its gradient too.
+# The y-axis is logarithmic.
 
 # %%
 layers = range(1, depth + 1)
