@@ -154,12 +154,30 @@ def page_headings(body: str, title: str | None, slugify: Slugify) -> tuple[Headi
     ids = UniqueIds({explicit for _, _, explicit, _ in parsed if explicit}, {})
     if title is not None:
         ids.take(slugify(title, "-"))
+    ends = _section_ends([(level, start) for level, _, _, start in parsed], len(body))
     found: list[Heading] = []
-    for index, (level, text, explicit, start) in enumerate(parsed):
-        anchor = explicit or ids.take(slugify(text, "-"))
-        end = next((s for lv, _, _, s in parsed[index + 1 :] if lv <= level), len(body))
+    slugs: dict[str, str] = {}  # a repeated heading is slugified once
+    for (level, text, explicit, start), end in zip(parsed, ends, strict=True):
+        slug = slugs.get(text)
+        if slug is None:
+            slug = slugs[text] = slugify(text, "-")
+        anchor = explicit or ids.take(slug)
         found.append(Heading(level, text, anchor, start, end))
     return tuple(found)
+
+
+def _section_ends(headings: list[tuple[int, int]], length: int) -> list[int]:
+    """Return where each heading's section ends: at the next heading of its level or higher.
+
+    One pass with a stack of open sections, so thousands of headings cost linear time.
+    """
+    ends = [length] * len(headings)
+    open_sections: list[int] = []
+    for index, (level, start) in enumerate(headings):
+        while open_sections and headings[open_sections[-1]][0] >= level:
+            ends[open_sections.pop()] = start
+        open_sections.append(index)
+    return ends
 
 
 def block_ids(body: str) -> dict[str, tuple[int, int]]:
