@@ -61,6 +61,11 @@ def _add_demo_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="where demos run (default: auto)",
     )
+    parser.add_argument(
+        "--executor",
+        metavar="dask://HOST:PORT",
+        help="execute demos on a Dask cluster (default: kernels on this machine)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -88,9 +93,16 @@ def run_export_docs(args: argparse.Namespace) -> int:
     """Write the docs tree and a plugin-free mkdocs.yml into a folder."""
     from generator.build import BuildOptions, build_docs
     from generator.demos import Device, RunOptions
+    from generator.demos.executors import check_executor
     from generator.render.siteconfig import export_docs
 
-    run = RunOptions(device=Device(args.device or "auto"), jobs=args.jobs, rerun=args.rerun)
+    check_executor(args.executor)
+    run = RunOptions(
+        device=Device(args.device or "auto"),
+        jobs=args.jobs,
+        rerun=args.rerun,
+        executor=args.executor,
+    )
     options = BuildOptions(args.entities, args.demos, site_name=args.site_name, run=run)
 
     def export() -> None:
@@ -104,8 +116,10 @@ def run_export_docs(args: argparse.Namespace) -> int:
 
 
 def _site_command(args: argparse.Namespace, **extra: Any) -> Any:
+    from generator.demos.executors import check_executor
     from generator.mkdocs_plugin import SiteCommand
 
+    check_executor(args.executor)
     config = args.config
     if config is None and Path("mkdocs.yml").is_file():
         config = Path("mkdocs.yml")
@@ -121,6 +135,7 @@ def _site_command(args: argparse.Namespace, **extra: Any) -> Any:
         rerun=args.rerun,
         jobs=args.jobs,
         device=args.device,
+        executor=args.executor,
         **given,
         **extra,
     )
