@@ -7,6 +7,8 @@ import re
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,3 +200,31 @@ def test_missing_dask_extra_names_the_install_command(monkeypatch: pytest.Monkey
     )
     with pytest.raises(UsageError, match=re.escape("pip install 'glossgraph[dask]'")):
         check_executor("dask://127.0.0.1:8786")
+
+
+@pytest.mark.slow
+def test_lost_scheduler_fails_the_demos_not_back(tmp_path: Path) -> None:
+    local = distributed.LocalCluster(
+        n_workers=1, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    )
+    executor = f"dask://{local.scheduler_address.removeprefix('tcp://')}"
+    started = tmp_path / "started"
+    slow = f"# %%\nimport time\nfrom pathlib import Path\nPath({str(started)!r}).touch()\n"
+    demos = write_tree_into(tmp_path / "demos", {"slow.py": slow + "time.sleep(20)\n"})
+
+    def close_once_running() -> None:
+        for _ in range(1200):
+            if started.exists():
+                break
+            time.sleep(0.1)
+        local.close()
+
+    closer = threading.Thread(target=close_once_running, daemon=True)
+    closer.start()
+    options = RunOptions(cache_dir=tmp_path / "cache", executor=executor)
+    run = run_demos([DemoId("slow")], demos, options)
+    closer.join()
+    result = run.results[DemoId("slow")]
+    assert run.failed == ("slow",) and result.status is DemoStatus.DIED
+    assert result.error is not None and "scheduler" in result.error, result.error
+    assert not list((tmp_path / "cache").glob("*.ipynb"))
