@@ -228,3 +228,28 @@ def test_lost_scheduler_fails_the_demos_not_back(tmp_path: Path) -> None:
     assert run.failed == ("slow",) and result.status is DemoStatus.DIED
     assert result.error is not None and "scheduler" in result.error, result.error
     assert not list((tmp_path / "cache").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize(
+    ("value", "needs_gpu", "problem"),
+    [
+        ("cuda", True, None),
+        ("any", False, None),
+        (
+            "gpu",
+            False,
+            "demos/d.py:4:7: error: demo option 'device' must be one of: any, cuda, got 'gpu'",
+        ),
+    ],
+)
+def test_device_header(tmp_path: Path, value: str, needs_gpu: bool, problem: str | None) -> None:
+    from generator.demos.spec import parse_demo_text
+
+    text = f"# ---\n# jupyter:\n#   glossgraph:\n#     device: {value}\n# ---\n# %%\nprint(1)\n"
+    demos = tmp_path / "demos"
+    demos.mkdir()
+    spec, diagnostics = parse_demo_text(Path("demos/d.py"), text, demos)
+    if problem is None:
+        assert spec is not None and spec.needs_gpu is needs_gpu and diagnostics == []
+    else:
+        assert spec is None and [str(d) for d in diagnostics][0].startswith(problem)
