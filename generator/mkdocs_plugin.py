@@ -53,6 +53,7 @@ class GlossgraphConfig(base.Config):  # type: ignore[no-untyped-call]
     demos = c.Type(str, default="demos")
     device = c.Choice(("auto", "cpu", "cuda"), default="auto")
     jobs = c.Optional(c.Type(int))
+    executor = c.Optional(c.Type(str))  # dask://HOST:PORT: run demos on a Dask cluster
     rerun = c.Type(bool, default=False)
     strict = c.Type(bool, default=False)
     cache_dir = c.Type(str, default=".glossgraph/cache")
@@ -153,6 +154,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             run=RunOptions(
                 device=Device(self.config.device),
                 jobs=self.config.jobs,
+                executor=self.config.executor,
                 rerun=self.config.rerun,
                 cache_dir=self._path(config, self.config.cache_dir),
                 progress=sys.stderr,
@@ -206,6 +208,7 @@ class SiteCommand:
     rerun: bool = False
     jobs: int | None = None
     device: str | None = None
+    executor: str | None = None
     dev_addr: str | None = None
     max_file_size: int | None = None
     follow_symlinks: bool = False
@@ -253,6 +256,7 @@ def _session(command: SiteCommand) -> Iterator[str]:
         "demos": _absolute(command.demos),
         "device": command.device,
         "jobs": command.jobs,
+        "executor": command.executor,
         "rerun": command.rerun or None,
         "max_file_size": command.max_file_size,
         "follow_symlinks": command.follow_symlinks or None,

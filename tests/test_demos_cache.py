@@ -17,7 +17,7 @@ import nbformat.v4 as nbf
 import pytest
 
 from generator.cli import main
-from generator.demos import cache, runner
+from generator.demos import cache, executors, runner
 from generator.demos.execute import Execution
 from generator.demos.model import DemoRun, DemoStatus, Device, Obtained, RunOptions, RunRecord
 from generator.demos.source import DemoSource, load_source
@@ -38,7 +38,7 @@ def fake_execute(notebook: Any, *args: Any, **kwargs: Any) -> Execution:
 
 @pytest.fixture
 def demos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(runner, "execute_notebook", fake_execute)
+    monkeypatch.setattr(executors, "execute_notebook", fake_execute)
     folder = tmp_path / "demos"
     folder.mkdir()
     return folder

@@ -71,6 +71,11 @@ def _add_common(parser: argparse.ArgumentParser, runs: bool) -> None:
         "--timeout", type=_positive_float, metavar="S", help="seconds per demo (default 120)"
     )
     parser.add_argument("--rerun", action="store_true", help="ignore the cache and run again")
+    parser.add_argument(
+        "--executor",
+        metavar="dask://HOST:PORT",
+        help="execute on a Dask cluster (default: kernels on this machine)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -88,10 +93,13 @@ def _positive_float(text: str) -> float:
 
 
 def _options(args: argparse.Namespace) -> RunOptions:
+    from generator.demos.executors import check_executor
     from generator.demos.model import Device, RunOptions
 
     if not args.demos.is_dir():
         raise UsageError(f"demos folder '{args.demos}' does not exist")
+    executor = getattr(args, "executor", None)
+    check_executor(executor)
     return RunOptions(
         device=Device(args.device),
         jobs=getattr(args, "jobs", None),
@@ -99,6 +107,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
         rerun=getattr(args, "rerun", False),
         cache_dir=args.cache_dir,
         progress=sys.stderr,
+        executor=executor,
     )
 
 

@@ -66,6 +66,11 @@ def _add_demo_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="where demos run (default: auto)",
     )
+    parser.add_argument(
+        "--executor",
+        metavar="dask://HOST:PORT",
+        help="execute demos on a Dask cluster (default: kernels on this machine)",
+    )
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -87,13 +92,20 @@ def run_export_docs(args: argparse.Namespace) -> int:
     from generator.build import BuildOptions, build_docs
     from generator.cli import read_policy
     from generator.demos import Device, RunOptions
+    from generator.demos.executors import check_executor
     from generator.demos.model import DEFAULT_CACHE_DIR
     from generator.outputs import check_output_folder
     from generator.render.siteconfig import export_docs
 
     protected = {"entities": args.entities, "demos": args.demos, "cache": DEFAULT_CACHE_DIR}
     check_output_folder(args.folder, "export folder", protected)
-    run = RunOptions(device=Device(args.device or "auto"), jobs=args.jobs, rerun=args.rerun)
+    check_executor(args.executor)
+    run = RunOptions(
+        device=Device(args.device or "auto"),
+        jobs=args.jobs,
+        rerun=args.rerun,
+        executor=args.executor,
+    )
     options = BuildOptions(
         args.entities, args.demos, site_name=args.site_name, run=run, reading=read_policy(args)
     )
@@ -109,8 +121,10 @@ def run_export_docs(args: argparse.Namespace) -> int:
 
 
 def _site_command(args: argparse.Namespace, **extra: Any) -> Any:
+    from generator.demos.executors import check_executor
     from generator.mkdocs_plugin import SiteCommand
 
+    check_executor(args.executor)
     config = args.config
     if config is None and Path("mkdocs.yml").is_file():
         config = Path("mkdocs.yml")
@@ -128,6 +142,7 @@ def _site_command(args: argparse.Namespace, **extra: Any) -> Any:
         device=args.device,
         max_file_size=args.max_file_size,
         follow_symlinks=args.follow_symlinks,
+        executor=args.executor,
         **given,
         **extra,
     )

@@ -142,7 +142,9 @@ def read_entry(path: Path, demo_id: DemoId, obtained: Obtained) -> Loaded:
     if problem is not None:
         return Loaded(problem=problem)
     record = dataclasses.replace(record, obtained=obtained)
-    return Loaded(DemoResult(demo_id, DemoStatus.OK, record, notebook, None), code=meta["code_hash"])
+    return Loaded(
+        DemoResult(demo_id, DemoStatus.OK, record, notebook, None), code=meta["code_hash"]
+    )
 
 
 def _verify(notebook: Any, meta: Mapping[str, Any]) -> str | None:

@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -276,6 +277,7 @@ def _record(probe: Mapping[str, Any], seconds: float) -> RunRecord:
         peak_gpu_memory=int(peak) if isinstance(peak, int) else None,
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
         obtained=Obtained.EXECUTED,
+        host=socket.gethostname(),
     )
 
 

@@ -50,6 +50,7 @@ class RunRecord:
     peak_gpu_memory: int | None
     finished_at: str
     obtained: Obtained
+    host: str | None = None  # the machine whose kernel ran the demo
 
     def to_json(self) -> dict[str, Any]:
         """Return the record as plain JSON values (stored in notebook metadata)."""
@@ -60,6 +61,7 @@ class RunRecord:
             "peak_gpu_memory": self.peak_gpu_memory,
             "finished_at": self.finished_at,
             "obtained": self.obtained.value,
+            "host": self.host,
         }
 
     @classmethod
@@ -74,7 +76,16 @@ class RunRecord:
             peak_gpu_memory=None if peak is None else int(peak),
             finished_at=str(data["finished_at"]),
             obtained=Obtained(data["obtained"]),
+            host=None if data.get("host") is None else str(data["host"]),
         )
+
+
+def not_run_record() -> RunRecord:
+    """Return the record of a demo that never ran to the end anywhere."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return RunRecord(NOT_RUN, None, 0.0, None, now, Obtained.EXECUTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,7 @@ class RunOptions:
     output_cap: int = DEFAULT_OUTPUT_CAP
     output_messages: int = DEFAULT_OUTPUT_MESSAGES
     progress: TextIO | None = None
+    executor: str | None = None  # None: kernels on this machine; else dask://HOST:PORT
 
 
 def _empty_results() -> Mapping[DemoId, DemoResult]:
@@ -121,6 +133,7 @@ class DemoRun:
     frozen: tuple[DemoId, ...] = ()
     failed: tuple[DemoId, ...] = ()
     warnings: tuple[str, ...] = ()
+    hosts: tuple[tuple[str, int], ...] = ()  # demos executed per worker host (cluster runs)
 
 
 def cpu_count() -> int:

@@ -10,17 +10,17 @@ anything runs.
 
 from __future__ import annotations
 
-import queue
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 from generator.demos import cache
-from generator.demos.devices import device_class, visible_gpus, worker_gpus
-from generator.demos.execute import Limits, execute_notebook
+from generator.demos.devices import device_class, visible_gpus
+from generator.demos.execute import Execution, Limits
+from generator.demos.executors import Job, check_executor, open_executor
 from generator.demos.freeze import default_frozen_dir, frozen_path
 from generator.demos.keys import cache_key, installed_torch_version
 from generator.demos.model import (
@@ -28,10 +28,10 @@ from generator.demos.model import (
     DemoResult,
     DemoRun,
     DemoStatus,
+    Device,
     Obtained,
     RunOptions,
-    RunRecord,
-    cpu_count,
+    not_run_record,
 )
 from generator.demos.progress import Progress
 from generator.demos.source import DemoSource, Unrunnable, load_source
@@ -46,6 +46,7 @@ class _Plan:
 
     source: DemoSource
     key: str
+    device_cls: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +86,26 @@ def run_with(
             plan_or_result = found
         results[demo_id] = plan_or_result
         progress.done(plan_or_result)
-    results.update(_execute_all(pending, ctx, progress, warnings))
+    executed, remote = _execute_all(pending, ctx, progress, warnings)
+    results.update(executed)
     progress.close()
-    return _collect(ids, results, warnings)
+    return _collect(ids, results, warnings, remote)
 
 
 def _context(demos_dir: Path, options: RunOptions) -> _Context:
-    gpus = visible_gpus()
     frozen = options.frozen_dir if options.frozen_dir is not None else default_frozen_dir(demos_dir)
+    if options.executor is not None:  # the cluster's GPUs, not ours, decide where demos go
+        check_executor(options.executor)
+        gpus: list[str] = []
+        device_cls = "cuda" if options.device is Device.CUDA else "cpu"
+    else:
+        gpus = visible_gpus()
+        device_cls = device_class(options.device, gpus)
     return _Context(
         demos_dir=demos_dir,
         options=options,
         frozen_dir=frozen,
-        device_cls=device_class(options.device, gpus),
+        device_cls=device_cls,
         gpus=tuple(gpus),
         torch_version=installed_torch_version(),
     )
@@ -112,12 +120,28 @@ def _plan(demo_id: DemoId, ctx: _Context) -> _Plan | DemoResult:
     source = load_source(path, ctx.demos_dir)
     if isinstance(source, Unrunnable):
         return failed_result(demo_id, source.message)
-    return _Plan(source, cache_key(source.code, ctx.torch_version, ctx.device_cls))
+    device_cls = _demo_device(source, ctx)
+    if device_cls is None:
+        return failed_result(demo_id, _no_gpu_reason(path, ctx))
+    return _Plan(source, cache_key(source.code, ctx.torch_version, device_cls), device_cls)
 
 
-def _stored(
-    plan: _Plan, ctx: _Context, use_frozen: bool, warnings: list[str]
-) -> DemoResult | None:
+def _demo_device(source: DemoSource, ctx: _Context) -> str | None:
+    """Return the device class the demo runs with, or None when it needs a GPU it cannot get."""
+    if not source.spec.needs_gpu:
+        return ctx.device_cls
+    if ctx.options.executor is not None:  # the cluster is asked for a GPU worker at submit
+        return "cuda"
+    return "cuda" if ctx.device_cls == "cuda" else None
+
+
+def _no_gpu_reason(path: Path, ctx: _Context) -> str:
+    cpu_only = ctx.options.device is Device.CPU
+    hidden = "--device cpu hides the GPUs" if cpu_only else "no GPU is visible"
+    return f"{path}: the demo's header asks for device: cuda, but {hidden} (nvidia-smi -L)"
+
+
+def _stored(plan: _Plan, ctx: _Context, use_frozen: bool, warnings: list[str]) -> DemoResult | None:
     """Return a usable frozen or cached result for ``plan``, if there is one."""
     demo_id = plan.source.spec.id
     if use_frozen:
@@ -140,48 +164,39 @@ def _note(loaded: cache.Loaded, path: Path, what: str, warnings: list[str]) -> N
 
 def _execute_all(
     plans: list[_Plan], ctx: _Context, progress: Progress, warnings: list[str]
-) -> dict[DemoId, DemoResult]:
+) -> tuple[dict[DemoId, DemoResult], bool]:
+    """Execute ``plans``; return their results and whether they ran on a cluster."""
     if not plans:
-        return {}
-    jobs = max(1, min(ctx.options.jobs or cpu_count(), len(plans)))
-    slots: queue.Queue[int] = queue.Queue()
-    for slot in range(jobs):
-        slots.put(slot)
+        return {}, False
+    by_id = {plan.source.spec.id: plan for plan in plans}
+    results: dict[DemoId, DemoResult] = {}
+    lock = threading.Lock()
 
-    stop = threading.Event()
-
-    def work(plan: _Plan) -> DemoResult:
-        slot = slots.get()
-        try:
-            result = _execute(plan, ctx, slot, stop, warnings)
-        finally:
-            slots.put(slot)
+    def done(job: Job, execution: Execution) -> None:
+        result = _keep(by_id[job.id], execution, ctx, warnings)
+        with lock:
+            results[job.id] = result
         progress.done(result)
-        return result
 
-    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="demo")
+    executor = open_executor(ctx.options, ctx.gpus)
     try:
-        return {result.id: result for result in pool.map(work, plans)}
-    except BaseException:  # Ctrl-C: kill the running kernels, start no more
-        stop.set()
-        raise
+        executor.execute([_job(plan, ctx) for plan in plans], done)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        executor.close()
+    return results, executor.remote
 
 
-def _execute(
-    plan: _Plan, ctx: _Context, slot: int, stop: threading.Event, warnings: list[str]
-) -> DemoResult:
+def _job(plan: _Plan, ctx: _Context) -> Job:
     source = plan.source
-    spec = source.spec
-    timeout = ctx.options.timeout or spec.timeout or DEFAULT_TIMEOUT
-    cuda_visible = worker_gpus(ctx.device_cls, list(ctx.gpus), slot)
+    timeout = ctx.options.timeout or source.spec.timeout or DEFAULT_TIMEOUT
     limits = Limits(timeout, ctx.options.output_cap, ctx.options.output_messages)
-    run = execute_notebook(source.notebook, source.reads, limits, cuda_visible, stop)
-    result = DemoResult(spec.id, run.status, run.record, run.notebook, run.error)
+    return Job(source.spec.id, source.notebook, source.reads, limits, plan.device_cls)
+
+
+def _keep(plan: _Plan, run: Execution, ctx: _Context, warnings: list[str]) -> DemoResult:
+    """Return the executed demo as a result, stamped and stored (only good runs as entries)."""
+    result = DemoResult(plan.source.spec.id, run.status, run.record, run.notebook, run.error)
     cache.stamp(result, _stamp(plan, ctx))
-    if stop.is_set():
-        return result
     try:
         cache.store(ctx.options.cache_dir, plan.key, result)
     except OSError as error:
@@ -194,7 +209,7 @@ def _stamp(plan: _Plan, ctx: _Context) -> cache.Stamp:
         code=plan.source.code,
         key=plan.key,
         torch_version=ctx.torch_version,
-        device_class=ctx.device_cls,
+        device_class=plan.device_cls,
         read_digests=plan.source.read_digests,
         text_digest=plan.source.text_digest,
     )
@@ -202,19 +217,14 @@ def _stamp(plan: _Plan, ctx: _Context) -> cache.Stamp:
 
 def failed_result(demo_id: DemoId, message: str) -> DemoResult:
     """Return the result of a demo that could not be started at all."""
-    from datetime import UTC, datetime
-
     from nbformat.v4 import new_notebook
 
-    record = RunRecord(
-        NOT_RUN, None, 0.0, None, datetime.now(UTC).isoformat(timespec="seconds"), Obtained.EXECUTED
-    )
     notebook = new_notebook()  # type: ignore[no-untyped-call]
-    return DemoResult(demo_id, DemoStatus.ERROR, record, notebook, message)
+    return DemoResult(demo_id, DemoStatus.ERROR, not_run_record(), notebook, message)
 
 
 def _collect(
-    ids: list[DemoId], results: Mapping[DemoId, DemoResult], warnings: list[str]
+    ids: list[DemoId], results: Mapping[DemoId, DemoResult], warnings: list[str], remote: bool
 ) -> DemoRun:
     ordered = {demo_id: results[demo_id] for demo_id in ids}
 
@@ -232,7 +242,18 @@ def _collect(
         frozen=having(Obtained.FROZEN),
         failed=tuple(i for i, r in ordered.items() if not r.ok),
         warnings=tuple(warnings),
+        hosts=_hosts(ordered.values()) if remote else (),
     )
+
+
+def _hosts(results: Iterable[DemoResult]) -> tuple[tuple[str, int], ...]:
+    """Return how many demos each host executed, busiest first."""
+    counts = Counter(
+        r.record.host or "unknown host"
+        for r in results
+        if r.record.obtained is Obtained.EXECUTED and r.record.device != NOT_RUN
+    )
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def summary_lines(run: DemoRun) -> list[str]:
@@ -244,4 +265,6 @@ def summary_lines(run: DemoRun) -> list[str]:
     if run.failed:
         reasons = ", ".join(f"{i}: {run.results[i].status}" for i in run.failed)
         counts += f" ({reasons})"
+    if run.hosts:
+        counts += "; ran on " + ", ".join(f"{host}: {n}" for host, n in run.hosts)
     return [counts, *(f"warning: {warning}" for warning in run.warnings)]

@@ -21,7 +21,8 @@ from generator.reading import DEFAULT_POLICY, ReadPolicy, ReadRefused, outside_f
 from generator.reading import real_folder
 
 DEFAULT_TIMEOUT = 120.0
-OPTION_KEYS = frozenset({"timeout", "reads"})
+OPTION_KEYS = frozenset({"timeout", "reads", "device"})
+DEVICES = ("any", "cuda")  # what a demo may ask to run on
 MAX_HEADER_NODES = 1000  # a header holds two options; more nodes than this is an alias bomb
 _SHORT = reprlib.Repr()
 _SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 4, 4, 60, 60
@@ -35,6 +36,7 @@ class DemoSpec:
     path: Path
     timeout: float | None
     reads: tuple[str, ...]
+    needs_gpu: bool = False  # header ``device: cuda``
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,16 +113,17 @@ def parse_demo_text(
         options, diagnostics = _read_options(path, header)
     timeout = _check_timeout(path, _at(header, "timeout"), options.get("timeout"), diagnostics)
     reads = _check_reads(path, _at(header, "reads"), options.get("reads"), demos_dir, diagnostics)
+    device = _check_device(path, _at(header, "device"), options.get("device"), diagnostics)
     for key in sorted(set(options) - OPTION_KEYS):
         line, col = _at(header, key)
-        message = f"unknown demo option '{key}' (expected one of: timeout, reads)"
+        message = f"unknown demo option '{key}' (expected one of: timeout, reads, device)"
         where = display_path(path)
         diagnostics.append(
             Diagnostic(where, line, col, Severity.WARNING, message, "demo-option-unknown")
         )
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics
-    spec = DemoSpec(DemoId(path.stem), path, timeout, reads)
+    spec = DemoSpec(DemoId(path.stem), path, timeout, reads, needs_gpu=device == "cuda")
     return spec, diagnostics
 
 
@@ -225,6 +228,16 @@ def _check_timeout(
         out.append(_diag(path, *at, message, "demo-timeout"))
         return None
     return float(value)
+
+
+def _check_device(path: Path, at: tuple[int, int], value: Any, out: list[Diagnostic]) -> str:
+    if value is None:
+        return "any"
+    if value not in DEVICES:
+        message = f"demo option 'device' must be one of: any, cuda, got {_short(value)}"
+        out.append(_diag(path, *at, message, "demo-device"))
+        return "any"
+    return str(value)
 
 
 def _check_reads(
