@@ -14,8 +14,7 @@ from trees import write_tree_into
 pytestmark = pytest.mark.slow
 
 SCRIPT = (
-    "# %% [markdown]\n# # Counting\n\n# %%\nimport math\n\n"
-    "# %%\nprint('root', math.isqrt(49))\n"
+    "# %% [markdown]\n# # Counting\n\n# %%\nimport math\n\n# %%\nprint('root', math.isqrt(49))\n"
 )
 CONFIG = (
     "site_name: Take-away\ndocs_dir: entities\nuse_directory_urls: true\n"
