@@ -25,7 +25,8 @@ CONFIG = (
 )
 TREE = {
     "mkdocs.yml": CONFIG,
-    "entities/a.md": "---\nsummary: A.\ndemos: [counting]\n---\nBody.\n",
+    "entities/a.md": "---\nsummary: A.\nrelated: [b]\ndemos: [counting]\n---\nBody.\n",
+    "entities/b.md": "---\nsummary: B.\nrelated: [a]\n---\nBody.\n",
     "demos/counting.py": SCRIPT,
 }
 
