@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.demos import DemoRun, RunOptions, render_demo, run_demos
+from generator.demos.downloads import RepoLinks
+from generator.demos.keys import installed_torch_version
+from generator.demos.render import DemoPage
 from generator.errors import ContentError
 from generator.headings import Slugify
 from generator.inventory import INVENTORY_PATH, inventory_bytes, inventory_entries
@@ -28,6 +31,7 @@ class BuildOptions:
     demos: Path = Path("demos")
     site_name: str = "Glossary"
     directory_urls: bool = False
+    repo: RepoLinks | None = None  # where demos live on GitHub, for Colab and Binder links
     run: RunOptions = field(default_factory=RunOptions)
     slugify: Slugify | None = None  # the heading slugify of mkdocs.yml's toc, if set
     reading: ReadPolicy = DEFAULT_POLICY
@@ -62,7 +66,7 @@ def build_docs(options: BuildOptions) -> SiteBuild:
     graph = load_concept_graph(options.entities, options.demos, options.slugify, options.reading)
     stop_on_errors(graph)
     demo_run = run_demos(demo_ids(graph), options.demos, options.run)
-    demos = render_demos(demo_run)
+    demos = render_demos(demo_run, options)
     site = render_site(graph, demos, _render_options(options))
     entries = inventory_entries(graph, options.directory_urls)
     inventory = {INVENTORY_PATH: inventory_bytes(entries, options.site_name)}
@@ -86,12 +90,25 @@ def demo_ids(graph: ConceptGraph) -> list[DemoId]:
     return list(dict.fromkeys(ids))
 
 
-def render_demos(demo_run: DemoRun) -> Mapping[DemoId, DemoMarkdown]:
+def render_demos(demo_run: DemoRun, options: BuildOptions) -> Mapping[DemoId, DemoMarkdown]:
     """Return each demo's Markdown and files, as seen from a concept page."""
+    torch_version = installed_torch_version()
     return {
-        demo_id: render_demo(result, SiteUrl("concepts"))
+        demo_id: render_demo(
+            result,
+            SiteUrl("concepts"),
+            DemoPage(_script(options.demos, demo_id), options.repo, torch_version),
+        )
         for demo_id, result in demo_run.results.items()
     }
+
+
+def _script(demos_dir: Path, demo_id: DemoId) -> bytes | None:
+    """Return the demo's script as it is on disk, to publish for download (None if unreadable)."""
+    try:
+        return (demos_dir / f"{demo_id}.py").read_bytes()
+    except OSError:
+        return None
 
 
 def demo_failures(demo_run: DemoRun, demos_dir: Path) -> tuple[Diagnostic, ...]:

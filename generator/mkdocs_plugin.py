@@ -27,6 +27,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
 from generator.demos import Device, RunOptions, summary_lines
+from generator.demos.downloads import RepoLinks, repo_links
 from generator.demos.model import DEFAULT_CACHE_DIR
 from generator.errors import BuildError, UsageError
 from generator.headings import Slugify
@@ -151,6 +152,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             site_name=config.site_name,
             directory_urls=config.use_directory_urls,
             slugify=_toc_slugify(config),
+            repo=self._repo(config),
             run=RunOptions(
                 device=Device(self.config.device),
                 jobs=self.config.jobs,
@@ -167,6 +169,13 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             if _RAISE_CONTENT_ERRORS[0]:
                 raise
             raise ContentStop(blocked) from None
+
+    def _repo(self, config: MkDocsConfig) -> RepoLinks | None:
+        """Return the GitHub repository of ``repo_url``, taking mkdocs.yml's folder as its root."""
+        root = self._path(config, ".")
+        demos = self._path(config, self.config.demos)
+        inside = demos.relative_to(root).as_posix() if demos.is_relative_to(root) else None
+        return repo_links(config.repo_url, config.edit_uri, inside)
 
     @staticmethod
     def _path(config: MkDocsConfig, value: str) -> Path:

@@ -9,7 +9,7 @@ import nbformat.v4 as nbf
 import pytest
 
 from generator.demos.model import DemoResult, DemoStatus, Obtained, RunRecord
-from generator.demos.render import MAX_LINES, record_text, render_demo, render_text
+from generator.demos.render import MAX_LINES, DemoPage, record_text, render_demo, render_text
 from generator.model import DemoId
 
 RECORD = RunRecord(
@@ -35,50 +35,90 @@ def _data(data: dict[str, str]) -> Any:
     return nbf.new_output("display_data", data=data)  # type: ignore[no-untyped-call]
 
 
+def _block(kind: str, label: str, body: str) -> str:
+    return (
+        f'<div class="gg-demo-output gg-demo-output-{kind} no-copy">\n'
+        f'<div class="gg-demo-output-label">{label}</div>\n{body}\n</div>'
+    )
+
+
+def _error(name: str, lines: int) -> Any:
+    traceback = [f"\x1b[31mline {i}\x1b[0m" for i in range(lines)]
+    return nbf.new_output("error", ename=name, evalue="<bad>", traceback=traceback)  # type: ignore[no-untyped-call]
+
+
+DOWNLOADS = "Download [the script (demo-a.py)](../demos/demo-a/demo-a.py) · "
+
+
 @pytest.mark.parametrize(
     ("output", "expected"),
     [
-        (_stream("stdout", "hello <b>\n"), "```text\nhello <b>\n```"),
+        (
+            _stream("stdout", "hello <b>\n"),
+            _block("text", "Output", "<pre><code>hello &lt;b&gt;</code></pre>"),
+        ),
         (
             _stream("stderr", "careful\n"),
-            '<div class="gg-demo-label gg-demo-stderr">stderr</div>\n\n```text\ncareful\n```',
+            _block("stderr", "Output (stderr)", "<pre><code>careful</code></pre>"),
         ),
-        (_data({"text/plain": "tensor([1, 2])"}), "```text\ntensor([1, 2])\n```"),
+        (
+            _data({"text/plain": "tensor([1, 2])"}),
+            _block("text", "Output", "<pre><code>tensor([1, 2])</code></pre>"),
+        ),
         (
             _data({"text/html": "<table>\n\n<tr><td>1</td></tr></table>", "text/plain": "t"}),
-            '<div class="gg-demo-html">\n<table>\n'
-            "<tbody><tr><td>1</td></tr></tbody></table>\n</div>",
+            _block(
+                "html",
+                "Output",
+                '<div class="gg-demo-html">\n<table>\n'
+                "<tbody><tr><td>1</td></tr></tbody></table>\n</div>",
+            ),
         ),
         (
             _data({"text/html": "<script>alert(1)</script>", "text/plain": "safe"}),
-            "```text\nsafe\n```",
+            _block("text", "Output", "<pre><code>safe</code></pre>"),
         ),
-        (_stream("stdout", "a ``` b\n"), "````text\na ``` b\n````"),
         (
-            nbf.new_output(  # type: ignore[no-untyped-call]
+            _stream("stdout", "a ``` b\n\n  c\n"),
+            _block("text", "Output", "<pre><code>a ``` b\n\n  c</code></pre>"),
+        ),
+        (
+            _error("ValueError", 2),
+            _block(
                 "error",
-                ename="ValueError",
-                evalue="<bad>",
-                traceback=["\x1b[31mValueError\x1b[0m: <bad>"],
+                "Error",
+                '<div class="gg-demo-error-title">ValueError: &lt;bad&gt;</div>\n'
+                "<pre><code>line 0\nline 1</code></pre>",
             ),
-            '<div class="gg-demo-label gg-demo-error">error: ValueError: &lt;bad&gt;</div>\n\n'
-            "```text\nValueError: <bad>\n```",
+        ),
+        (
+            _error("KeyError", 8),
+            _block(
+                "error",
+                "Error",
+                '<div class="gg-demo-error-title">KeyError: &lt;bad&gt;</div>\n'
+                "<pre><code>line 0\nline 1\nline 2\nline 3\nline 4\nline 5</code></pre>\n"
+                "<details><summary>Show 2 more lines of the traceback</summary>\n"
+                "<pre><code>line 6\nline 7</code></pre>\n</details>",
+            ),
         ),
     ],
 )
 def test_outputs(output: Any, expected: str) -> None:
-    markdown = render_demo(_result(output), "concepts").markdown
-    assert f"```python\nx = 1\n```\n\n{expected}\n\n<p" in markdown
+    page = DemoPage(script=b"x = 1\n")
+    markdown = render_demo(_result(output), "concepts", page).markdown
+    assert f"```python\nx = 1\n```\n\n{expected}\n\n{DOWNLOADS}" in markdown
 
 
-def test_layout_headings_and_record() -> None:
-    markdown = render_demo(_result(), "concepts").markdown
+def test_layout_headings_links_and_record() -> None:
+    page = DemoPage(script=b"x = 1\n", build_torch="2.13.0")
+    markdown = render_demo(_result(), "concepts", page).markdown
     assert markdown == (
         "### Intro\n\nSome *prose*.\n\n```python\nx = 1\n```\n\n"
+        f"{DOWNLOADS}[the notebook (demo-a.ipynb)](../demos/demo-a/demo-a.ipynb)\n\n"
         '<p class="gg-demo-record"><span class="gg-badge gg-badge-ok">ok</span> '
-        "<code>demo-a</code> · Ran on NVIDIA H100 80GB HBM3 · torch 2.13.0 · 2.1 s · "
-        "peak GPU memory 3.0 MiB · "
-        "2026-11-23 01:00 UTC · from the cache</p>\n"
+        "<code>demo-a</code> · Ran on NVIDIA H100 80GB HBM3 with torch 2.13.0 · "
+        "2.1 s with set-up · peak GPU memory 3.0 MiB · 2026-11-23 01:00 UTC</p>\n"
     )
 
 
@@ -104,7 +144,7 @@ def test_layout_headings_and_record() -> None:
 )
 def test_images_become_files(page_dir: str, mime: str, content: str, path: str, href: str) -> None:
     rendered = render_demo(_result(_data({mime: content, "text/plain": "<Figure>"})), page_dir)
-    assert list(rendered.files) == [path]
+    assert [p for p in rendered.files if not p.startswith("demos/demo-a/demo-a.")] == [path]
     assert rendered.files[path] == (PNG if mime == "image/png" else b"<svg/>")
     assert f"![output {path.rsplit('/', 1)[1]}]({href})" in rendered.markdown
     assert "<Figure>" not in rendered.markdown
@@ -113,7 +153,7 @@ def test_images_become_files(page_dir: str, mime: str, content: str, path: str, 
 def test_long_output_is_cut_with_a_note() -> None:
     text = "".join(f"line {i}\n" for i in range(MAX_LINES + 50))
     markdown = render_demo(_result(_stream("stdout", text)), "concepts").markdown
-    assert f"line {MAX_LINES - 1}\n```" in markdown
+    assert f"line {MAX_LINES - 1}</code></pre>" in markdown
     assert f"line {MAX_LINES}\n" not in markdown
     assert '<div class="gg-demo-label gg-demo-note">output cut: 50 more lines</div>' in markdown
 
@@ -121,8 +161,8 @@ def test_long_output_is_cut_with_a_note() -> None:
 def test_failure_without_error_output_shows_reason_and_failed_badge() -> None:
     result = _result(status=DemoStatus.TIMEOUT, error="demo ran past its time limit of 2 s")
     markdown = render_demo(result, "concepts").markdown
-    assert '<div class="gg-demo-label gg-demo-error">failed: timeout</div>' in markdown
-    assert "```text\ndemo ran past its time limit of 2 s\n```" in markdown
+    assert '<div class="gg-demo-error-title">failed: timeout</div>' in markdown
+    assert "<pre><code>demo ran past its time limit of 2 s</code></pre>" in markdown
     assert '<span class="gg-badge gg-badge-failed">failed: timeout</span>' in markdown
 
 
@@ -167,5 +207,5 @@ def test_consecutive_prints_share_one_block_until_another_output_comes() -> None
         _stream("stdout", "c\n"),
     ]
     markdown = render_demo(_result(*outputs), "concepts").markdown
-    assert "```text\na\nb\n```" in markdown
-    assert markdown.index("warn") < markdown.index("```text\nc\n```")
+    assert "<pre><code>a\nb</code></pre>" in markdown
+    assert markdown.index("warn") < markdown.index("<pre><code>c</code></pre>")

@@ -132,7 +132,8 @@ def test_freeze_then_use_frozen_then_stale(first: FirstRun, tmp_path: Path) -> N
 @pytest.mark.slow
 def test_render_good_demo(first: FirstRun) -> None:
     rendered = render_demo(first.run.results[DemoId("good")], "concepts")
-    (image,) = rendered.files
+    (image,) = [path for path in rendered.files if path.endswith(".png")]
+    assert "demos/good/good.ipynb" in rendered.files  # the executed notebook, for download
     assert image.startswith("demos/good/") and image.endswith(".png")
     assert rendered.files[image].startswith(b"\x89PNG")
     assert f"](../{image})" in rendered.markdown

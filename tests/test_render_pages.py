@@ -7,10 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import markdown  # type: ignore[import-untyped]
+import nbformat.v4 as nbf
 import networkx as nx
 import pytest
 
-from generator.demos.render import RenderedDemo
+from generator.demos.downloads import RepoLinks
+from generator.demos.model import DemoResult, DemoStatus, Obtained, RunRecord
+from generator.demos.render import DemoPage, RenderedDemo, render_demo
 from generator.linker import link_entities
 from generator.links import parse_links
 from generator.model import (
@@ -83,9 +86,30 @@ def glossary() -> ConceptGraph:
     )
 
 
-DEMO = RenderedDemo(
-    "### forward-pass\n\n```python\nprint(1)\n```\n", {"demos/forward-pass/out.png": b"png"}
-)
+def _demo() -> RenderedDemo:
+    """Return a rendered demo as a page shows it: code, labelled output, links, run record."""
+    cells = [nbf.new_code_cell("import math"), nbf.new_code_cell("print(1)")]  # type: ignore[no-untyped-call]
+    for cell, (start, end) in zip(cells, [("00.0", "02.0"), ("02.1", "02.4")], strict=True):
+        cell.metadata["execution"] = {
+            "iopub.execute_input": f"2026-11-23T02:00:{start}Z",
+            "shell.execute_reply": f"2026-11-23T02:00:{end}Z",
+        }
+    cells[1].outputs = [nbf.new_output("stream", name="stdout", text="1\n")]  # type: ignore[no-untyped-call]
+    notebook = nbf.new_notebook(cells=cells)  # type: ignore[no-untyped-call]
+    record = RunRecord(
+        "NVIDIA H100 80GB HBM3",
+        "2.11.0+cu130",
+        9.5,
+        None,
+        "2026-11-23T02:43:03+00:00",
+        Obtained.FROZEN,
+    )
+    result = DemoResult(DemoId("forward-pass"), DemoStatus.OK, record, notebook)
+    repo = RepoLinks("ada", "gloss", "main", "demos")
+    return render_demo(result, "concepts", DemoPage(b"# %%\nprint(1)\n", repo, "2.13.0+cpu"))
+
+
+DEMO = _demo()
 
 
 def picture(g: nx.MultiDiGraph, key: EntityKey, href: Callable[[EntityKey], str]) -> str:
@@ -114,7 +138,8 @@ def test_tree_has_every_contract_path() -> None:
         "tags/index.md",
         "tags/foundations.md",
         "concepts/perceptron.md",
-        "demos/forward-pass/out.png",
+        "demos/forward-pass/forward-pass.py",
+        "demos/forward-pass/forward-pass.ipynb",
         "assets/glossgraph/glossgraph.css",
     }
     assert expected <= set(files)

@@ -81,7 +81,7 @@ def make_client(notebook: Any, km: Any, limits: OutputLimits) -> Any:
         timeout=None,
         allow_errors=False,
         shutdown_kernel="immediate",
-        record_timing=False,
+        record_timing=True,  # per-cell times: the page shows the demo's own cells, not set-up
         iopub_timeout=10,
     )
 

@@ -1,8 +1,14 @@
 """Turn a DemoResult into Markdown for a concept page (plus image files), or plain text.
 
 Markdown cells become prose (headings moved below the demo's own heading),
-code cells become fenced Python followed by their outputs. Text from outputs
-goes into fenced blocks or is HTML-escaped. ``text/html`` outputs are the one
+code cells become fenced Python followed by their outputs. Each output is a
+labelled block of its own kind (``gg-demo-output-text``, ``-stderr``,
+``-html``, ``-image``, ``-error``), HTML-escaped text in ``<pre><code>``
+rather than a fenced block, inside ``no-copy`` (Material's marker that keeps
+the copy button off: output is read, code is copied). A traceback shows its
+first FOLD_LINES lines and folds the rest into ``<details>``. Under the demo
+come its downloads and launch links (``downloads``) and the run record for
+readers (``record``). ``text/html`` outputs are the one
 HTML a demo puts on a page, and they go through one rule: sanitized by nh3
 (Ammonia), which keeps tables and formatting and removes scripts, event
 handlers, styles that are not ``text-align`` and ``javascript:`` URLs, inside
@@ -19,16 +25,18 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
 from generator.coderegions import code_regions, inside
 from generator.demos.execute import strip_ansi
+from generator.demos.downloads import RepoLinks, download_files, links_markdown
 from generator.demos.model import NOT_RUN, DemoResult, RunRecord
+from generator.demos.record import reader_record, size, when
 
 MAX_LINES = 200
 MAX_CHARS = 20_000
+FOLD_LINES = 6
 _HEADING = re.compile(r"^(#{1,6})(\s)", re.MULTILINE)
 
 
@@ -44,8 +52,18 @@ class RenderedDemo:
     files: Mapping[str, bytes] = field(default_factory=_no_files)
 
 
-def render_demo(result: DemoResult, page_dir: str) -> RenderedDemo:
+@dataclass(frozen=True, slots=True)
+class DemoPage:
+    """What a demo's section needs besides its result: its script, the repository, the build."""
+
+    script: bytes | None = None
+    repo: RepoLinks | None = None
+    build_torch: str | None = None
+
+
+def render_demo(result: DemoResult, page_dir: str, page: DemoPage | None = None) -> RenderedDemo:
     """Return the demo's section for a page in ``page_dir`` (e.g. ``concepts``)."""
+    page = page or DemoPage()
     files: dict[str, bytes] = {}
     cells = list(result.notebook.get("cells", []))
     title, cells = _title(cells)
@@ -64,14 +82,19 @@ def render_demo(result: DemoResult, page_dir: str) -> RenderedDemo:
                 name = f"demos/{result.id}/{index}-{output_index}"
                 blocks.extend(_render_output(output, name, page_dir, files))
     if not result.ok and result.error and not errors_shown:
-        blocks.append(_label("gg-demo-error", f"failed: {result.status}"))
-        blocks.extend(_text_block(strip_ansi(result.error)))
-    blocks.append(_run_line(result))
+        blocks.extend(_error_block(f"failed: {result.status}", strip_ansi(result.error)))
+    downloads = download_files(result, page.script)
+    blocks.append(links_markdown(result, downloads, page_dir, page.repo))
+    files.update(downloads)
+    blocks.append(_run_line(result, page.build_torch))
     return RenderedDemo("\n\n".join(b for b in blocks if b.strip()) + "\n", MappingProxyType(files))
 
 
 def record_text(record: RunRecord) -> str:
-    """Return ``Ran on CPU · torch 2.13.0 · 2.1 s · 2026-11-23 01:57 UTC · from the cache``."""
+    """Return ``Ran on CPU · torch 2.13.0 · 2.1 s · 2026-11-23 01:57 UTC · from the cache``.
+
+    For the terminal (``demo run``), where how the result was obtained matters.
+    """
     if record.device == NOT_RUN:
         return f"Not run · {record.finished_at}"
     parts = [f"Ran on {record.device}"]
@@ -79,33 +102,12 @@ def record_text(record: RunRecord) -> str:
         parts.append(f"torch {record.torch_version}")
     parts.append(f"{record.seconds:.1f} s")
     if record.peak_gpu_memory is not None:
-        parts.append(f"peak GPU memory {_size(record.peak_gpu_memory)}")
-    parts += [_when(record.finished_at), _HOW[str(record.obtained)]]
+        parts.append(f"peak GPU memory {size(record.peak_gpu_memory)}")
+    parts += [when(record.finished_at), _HOW[str(record.obtained)]]
     return " · ".join(parts)
 
 
 _HOW = {"executed": "run for this build", "cached": "from the cache", "frozen": "frozen output"}
-
-
-def _when(finished_at: str) -> str:
-    """Return an ISO time as ``2026-11-23 01:57 UTC`` (unparseable text is shown as it is)."""
-    try:
-        moment = datetime.fromisoformat(finished_at).astimezone(UTC)
-    except ValueError:
-        return finished_at
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _size(count: int) -> str:
-    """Return a byte count as ``512 B``, ``3.0 MiB`` or ``1.2 GiB``."""
-    if count < 1024:
-        return f"{count} B"
-    value = float(count)
-    for unit in ("KiB", "MiB", "GiB"):
-        value /= 1024
-        if value < 1024 or unit == "GiB":
-            break
-    return f"{value:.1f} {unit}"
 
 
 def badge_html(result: DemoResult) -> str:
@@ -117,8 +119,8 @@ def badge_html(result: DemoResult) -> str:
     )
 
 
-def _run_line(result: DemoResult) -> str:
-    record = html.escape(record_text(result.record))
+def _run_line(result: DemoResult, build_torch: str | None) -> str:
+    record = html.escape(reader_record(result.record, result.notebook, build_torch))
     name = f"<code>{html.escape(result.id)}</code>"
     return f'<p class="gg-demo-record">{badge_html(result)} {name} · {record}</p>'
 
@@ -163,12 +165,11 @@ def _render_output(
     if kind == "stream":
         text = _joined(output.get("text", ""))
         if output.get("name") == "stderr":
-            return [_label("gg-demo-stderr", "stderr"), *_text_block(text)]
+            return _text_block(text, "stderr", "Output (stderr)")
         return _text_block(text)
     if kind == "error":
-        title = f"error: {output.get('ename', '')}: {output.get('evalue', '')}"
-        traceback = strip_ansi("\n".join(output.get("traceback", [])))
-        return [_label("gg-demo-error", title), *_text_block(traceback)]
+        title = f"{output.get('ename', '')}: {output.get('evalue', '')}"
+        return _error_block(title, strip_ansi("\n".join(output.get("traceback", []))))
     if kind in ("execute_result", "display_data"):
         return _render_data(output.get("data", {}), name, page_dir, files)
     return []
@@ -181,16 +182,16 @@ def _render_data(
         try:
             content = base64.b64decode(_joined(data["image/png"]))
         except (binascii.Error, ValueError):
-            return [_label("gg-demo-error", "an image output could not be decoded")]
-        return [_image(f"{name}.png", content, page_dir, files)]
+            return _error_block("an image output could not be decoded", "")
+        return _image(f"{name}.png", content, page_dir, files)
     if "image/svg+xml" in data:
         content = _joined(data["image/svg+xml"]).encode("utf-8")
-        return [_image(f"{name}.svg", content, page_dir, files)]
+        return _image(f"{name}.svg", content, page_dir, files)
     markup = _joined(data.get("text/html", ""))
     if markup and (len(markup) <= MAX_CHARS or "text/plain" not in data):
         shown = _sanitized(markup)
         if shown or "text/plain" not in data:
-            return [f'<div class="gg-demo-html">\n{shown}\n</div>']
+            return [_output("html", "Output", f'<div class="gg-demo-html">\n{shown}\n</div>')]
     if "text/plain" in data:
         return _text_block(_joined(data["text/plain"]))
     return []
@@ -216,18 +217,50 @@ def _sanitized(markup: str) -> str:
     return "\n".join(line for line in clean.splitlines() if line.strip())
 
 
-def _image(path: str, content: bytes, page_dir: str, files: dict[str, bytes]) -> str:
+def _image(path: str, content: bytes, page_dir: str, files: dict[str, bytes]) -> list[str]:
+    """Return a labelled image; Markdown, so MkDocs rewrites its URL for directory URLs."""
     files[path] = content
     href = posixpath.relpath(path, page_dir or ".")
-    return f"![output {posixpath.basename(path)}]({href})"
+    return [_label("gg-demo-output-label", "Output"), f"![output {posixpath.basename(path)}]({href})"]
 
 
-def _text_block(text: str) -> list[str]:
+def _text_block(text: str, kind: str = "text", label: str = "Output") -> list[str]:
     shown, cut = _cut(strip_ansi(text))
-    blocks = [_fence(shown, "text")]
+    blocks = [_output(kind, label, _pre(shown))]
     if cut:
         blocks.append(_label("gg-demo-note", f"output cut: {cut} more lines"))
     return blocks
+
+
+def _error_block(title: str, traceback: str) -> list[str]:
+    """Return an error: its title, the traceback's first lines, the rest folded."""
+    shown, cut = _cut(traceback)
+    lines = shown.splitlines()
+    body = f'<div class="gg-demo-error-title">{html.escape(title)}</div>'
+    if lines:
+        body += "\n" + _pre("\n".join(lines[:FOLD_LINES]))
+    if len(lines) > FOLD_LINES:
+        rest = len(lines) - FOLD_LINES
+        summary = f"Show {rest} more line{'s' * (rest != 1)} of the traceback"
+        folded = _pre("\n".join(lines[FOLD_LINES:]))
+        body += f"\n<details><summary>{summary}</summary>\n{folded}\n</details>"
+    blocks = [_output("error", "Error", body)]
+    if cut:
+        blocks.append(_label("gg-demo-note", f"output cut: {cut} more lines"))
+    return blocks
+
+
+def _output(kind: str, label: str, body: str) -> str:
+    """Return one output block: an HTML block Markdown leaves alone, kept free of copy buttons."""
+    return (
+        f'<div class="gg-demo-output gg-demo-output-{kind} no-copy">\n'
+        f'<div class="gg-demo-output-label">{html.escape(label)}</div>\n{body}\n</div>'
+    )
+
+
+def _pre(text: str) -> str:
+    """Return text as ``<pre><code>``, escaped (Markdown leaves a raw HTML block as it is)."""
+    return f"<pre><code>{html.escape(text.rstrip(), quote=False)}</code></pre>"
 
 
 def _cut(text: str) -> tuple[str, int]:

@@ -41,7 +41,23 @@ THEME: dict[str, Any] = {
     "name": "material",
     "font": False,
     "features": ["navigation.tabs", "navigation.top", "search.highlight", "content.code.copy"],
-    "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+    # A light and a dark (slate) scheme with Material's toggle; its icons ship with the theme.
+    "palette": [
+        {
+            "media": "(prefers-color-scheme: light)",
+            "scheme": "default",
+            "primary": "indigo",
+            "accent": "indigo",
+            "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"},
+        },
+        {
+            "media": "(prefers-color-scheme: dark)",
+            "scheme": "slate",
+            "primary": "indigo",
+            "accent": "indigo",
+            "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"},
+        },
+    ],
 }
 
 EXPORT_MARKER = "# Written by glossgraph export-docs; builds with mkdocs or zensical, no plugin."

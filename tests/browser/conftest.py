@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -52,16 +53,24 @@ TREE = {
     ),
     "demos/hello.py": (
         "# %% [markdown]\n# Say hello from the kernel.\n\n# %%\nprint('hello from the kernel')\n"
+        "\n# %%\nfrom IPython.display import HTML\n"
+        "HTML('<table><tr><th>layer</th><th>units</th></tr><tr><td>1</td><td>4</td></tr></table>')\n"
+    ),
+}
+# A demo that fails, on a site of its own: the main site is built with --strict.
+FAILING_TREE = {
+    "entities/broken.md": "---\nsummary: A demo that fails.\ndemos: [boom]\n---\nBody.\n",
+    "demos/boom.py": (
+        "# %%\ndef deep(n):\n    if n == 0:\n        raise ValueError('the demo went wrong')\n"
+        "    return deep(n - 1)\n\n\ndeep(6)\n"
     ),
 }
 
 
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_tree_into(tmp_path_factory.mktemp("browser-site"), TREE)
+def _build(root: Path, *flags: str) -> Path:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", "--strict", "--site-dir", "site"],
+        [sys.executable, "-m", "generator.cli", "build", *flags, "--site-dir", "site"],
         cwd=root,
         env=env,
         capture_output=True,
@@ -73,14 +82,24 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(write_tree_into(tmp_path_factory.mktemp("browser-site"), TREE), "--strict")
+
+
+@pytest.fixture(scope="session")
+def failing_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(write_tree_into(tmp_path_factory.mktemp("failing-site"), FAILING_TREE))
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         del format, args
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+@contextmanager
+def _served(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -91,11 +110,34 @@ def base_url(site_dir: Path) -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture
-def watch(browser: Any, base_url: str) -> Iterator[PageWatch]:
+@contextmanager
+def _watching(browser: Any, base_url: str) -> Iterator[PageWatch]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    watched = PageWatch(context.new_page(), base_url)
     try:
-        yield watched
+        yield PageWatch(context.new_page(), base_url)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    with _served(site_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def failing_base_url(failing_site_dir: Path) -> Iterator[str]:
+    with _served(failing_site_dir) as url:
+        yield url
+
+
+@pytest.fixture
+def watch(browser: Any, base_url: str) -> Iterator[PageWatch]:
+    with _watching(browser, base_url) as watched:
+        yield watched
+
+
+@pytest.fixture
+def failing_watch(browser: Any, failing_base_url: str) -> Iterator[PageWatch]:
+    with _watching(browser, failing_base_url) as watched:
+        yield watched

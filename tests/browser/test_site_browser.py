@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from pagewatch import PageWatch
+from pagewatch import ARTIFACTS, PageWatch
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -79,3 +80,56 @@ def test_script_title_shows_as_text(watch: PageWatch) -> None:
     watch.shot("a-z")
     assert watch.dialogs == []
     watch.assert_clean()
+
+
+def _scheme(watch: PageWatch, scheme: str) -> None:
+    """Switch Material's colour scheme the way its palette toggle does."""
+    watch.page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+
+
+def test_output_is_labelled_and_has_no_copy_button(watch: PageWatch) -> None:
+    watch.page.goto(watch.base_url + "concepts/neural-network.html")
+    article = watch.page.locator("article")
+    text = article.locator(".gg-demo-output-text")
+    expect(text.locator(".gg-demo-output-label")).to_have_text("Output")
+    expect(text.locator("pre")).to_have_text("hello from the kernel")
+    table = article.locator(".gg-demo-output-html")
+    expect(table.locator(".gg-demo-output-label")).to_have_text("Output")
+    expect(table.locator("table td").first).to_have_text("1")
+    code = article.locator("pre", has_text="print('hello from the kernel')")
+    expect(code.locator("button[data-md-type=copy]")).to_have_count(1)  # content.code.copy is on
+    expect(article.locator(".gg-demo-output button[data-md-type=copy]")).to_have_count(0)
+    edges = {
+        text.evaluate("e => getComputedStyle(e).borderLeftColor"),
+        table.evaluate("e => getComputedStyle(e).borderLeftColor"),
+    }
+    assert len(edges) == 2  # printed and rich output are told apart
+    for scheme, name in (("default", "light"), ("slate", "dark")):
+        _scheme(watch, scheme)
+        article.screenshot(path=str(_artifact(f"demo-output-{name}")))
+    watch.assert_clean()
+
+
+def test_error_is_labelled_and_its_traceback_folded(failing_watch: PageWatch) -> None:
+    watch = failing_watch
+    watch.page.goto(watch.base_url + "concepts/broken.html")
+    error = watch.page.locator("article .gg-demo-output-error")
+    expect(error.locator(".gg-demo-output-label")).to_have_text("Error")
+    expect(error.locator(".gg-demo-error-title")).to_have_text("ValueError: the demo went wrong")
+    folded = error.locator("details")
+    expect(folded.locator("summary")).to_contain_text("more lines of the traceback")
+    expect(folded.locator("pre")).to_be_hidden()
+    expect(error.locator("button[data-md-type=copy]")).to_have_count(0)
+    light = error.evaluate("e => getComputedStyle(e).borderLeftColor")
+    for scheme, name in (("default", "light"), ("slate", "dark")):
+        _scheme(watch, scheme)
+        watch.page.locator("article").screenshot(path=str(_artifact(f"demo-error-{name}")))
+    assert error.evaluate("e => getComputedStyle(e).borderLeftColor") != light
+    folded.locator("summary").click()
+    expect(folded.locator("pre")).to_be_visible()
+    watch.assert_clean()
+
+
+def _artifact(name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / f"{name}.png"
