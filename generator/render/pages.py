@@ -22,6 +22,7 @@ from generator.model import (
 from generator.reading import DEFAULT_POLICY, ReadPolicy, read_bytes, real_folder
 from generator.render.docstree import DocsTree
 from generator.render.markdown import concept_path, rewrite_body
+from generator.render.panels import PANEL_CLASS, render_panel
 from generator.render.previews import PREVIEWS_DATA, previews_script
 from generator.render.text import (
     SEARCH_EXCLUDE,
@@ -30,7 +31,7 @@ from generator.render.text import (
     page_meta,
     relative_url,
 )
-from generator.render.tree import Neighbours, neighbours, tag_pages, tag_path
+from generator.render.tree import Listing, listing, neighbours, tag_pages, tag_path
 
 Href = Callable[[EntityKey], str]
 NeighbourhoodPicture = Callable[[nx.MultiDiGraph, EntityKey, Href], str]
@@ -117,12 +118,12 @@ def _render_concept(
     for path, source in body.assets.items():
         if path not in files:
             _publish_asset(source, path, options, files)
-    near = neighbours(graph, key)
+    found = listing(neighbours(graph, key))
     parts = [
-        _render_header(graph, entity, near),
+        _render_header(graph, entity, found),
         body.markdown.strip(),
         _render_demos(entity, demos),
-        _render_lists(graph, page, near),
+        _render_lists(graph, key, found, options),
         _render_picture(graph, key, options),
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
@@ -143,16 +144,17 @@ def _publish_asset(
         return
 
 
-def _render_header(graph: ConceptGraph, entity: Entity, near: Neighbours) -> str:
+def _render_header(graph: ConceptGraph, entity: Entity, found: Listing) -> str:
     page = concept_path(entity.key)
     crumbs = [f"[Home]({relative_url(page, SiteUrl('index.md'))})"]
-    crumbs += [_link(graph, page, ancestor) for ancestor in near.ancestors]
+    crumbs += [_link(graph, page, ancestor) for ancestor in found.ancestors]
+    # The breadcrumb comes before the title, as on most sites, so the title sits on the prose.
     lines = [
         page_meta(entity.title),
-        f"# {escape_inline(entity.title)}",
-        "",
         " › ".join(crumbs),
         "{: .gg-breadcrumb data-search-exclude }",
+        "",
+        f"# {escape_inline(entity.title)}",
     ]
     if entity.aliases:
         names = ", ".join(escape_inline(alias) for alias in entity.aliases)
@@ -180,21 +182,12 @@ def _render_demos(entity: Entity, demos: Mapping[DemoId, DemoMarkdown]) -> str:
     return "\n\n".join(sections)
 
 
-def _render_lists(graph: ConceptGraph, page: SiteUrl, near: Neighbours) -> str:
-    sections = [
-        ("Learning path", "Study these first, in this order:", near.learning_path, True),
-        ("Children", "", near.children, False),
-        ("Related", "", near.related, False),
-        ("Referenced by", "", near.backlinks, False),
-    ]
-    out: list[str] = []
-    for heading, intro, keys, numbered in sections:
-        if not keys:
-            continue
-        lines = [f"## {heading} {SEARCH_EXCLUDE}", ""] + ([intro, ""] if intro else [])
-        lines += _entries(graph, page, keys, numbered)
-        out.append("\n".join(lines))
-    return "\n\n".join(out)
+def _render_lists(
+    graph: ConceptGraph, key: EntityKey, found: Listing, options: RenderOptions
+) -> str:
+    """Return the related-concepts panel: learning path, children, related, referenced by."""
+    panel = render_panel(graph, key, found, options.directory_urls)
+    return _raw_block(PANEL_CLASS, panel) if panel else ""
 
 
 def _render_picture(graph: ConceptGraph, key: EntityKey, options: RenderOptions) -> str:
@@ -267,13 +260,6 @@ def render_graph_page(graph: ConceptGraph, options: RenderOptions) -> str:
         )
         lines += ["", _raw_block("gg-graph", svg)]
     return "\n".join(lines) + "\n"
-
-
-def _entries(
-    graph: ConceptGraph, page: SiteUrl, keys: Iterable[EntityKey], numbered: bool
-) -> list[str]:
-    marker = "1." if numbered else "-"
-    return [_entry(graph, page, key, marker) for key in keys]
 
 
 def _entry(graph: ConceptGraph, page: SiteUrl, key: EntityKey, marker: str = "-") -> str:

@@ -1,4 +1,4 @@
-"""What a concept page lists about its neighbours, and the tag pages."""
+"""What a concept page lists about its neighbours, each concept once, and the tag pages."""
 
 from __future__ import annotations
 
@@ -26,10 +26,11 @@ class Neighbours:
     related: tuple[EntityKey, ...]
     backlinks: tuple[EntityKey, ...]
     learning_path: tuple[EntityKey, ...]
+    prerequisites: tuple[EntityKey, ...] = ()
 
 
 def neighbours(graph: ConceptGraph, key: EntityKey) -> Neighbours:
-    """Return what a concept page lists: ancestors (root first), children, related, ...."""
+    """Return a concept's surroundings: ancestors (root first), children, related, ...."""
     g = graph.graph
     return Neighbours(
         ancestors=tuple(reversed(_ancestors(graph, key))),
@@ -44,6 +45,60 @@ def neighbours(graph: ConceptGraph, key: EntityKey) -> Neighbours:
             (u for u, _, k in g.in_edges(key, keys=True) if k == Relation.MENTIONS and u != key),
         ),
         learning_path=study_order(graph, key),
+        prerequisites=_by_title(
+            graph, (v for _, v, k in g.out_edges(key, keys=True) if k == Relation.REQUIRES)
+        ),
+    )
+
+
+STRONGEST_FIRST = ("ancestor", "prerequisite", "child", "related", "referenced by")
+"""The relations a page lists, strongest first: a concept is listed under the first that holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What a page lists about its neighbours, each concept once, under its strongest relation.
+
+    ``ancestors`` are the breadcrumb. ``path`` is the whole learning path in
+    study order; a step that is also an ancestor stays in it, so the order
+    still reads, but is shown there as plain text, not as a second link.
+    ``direct`` are the direct prerequisites not in the breadcrumb, in study
+    order: the steps a page expands with their summaries.
+    """
+
+    ancestors: tuple[EntityKey, ...]
+    path: tuple[EntityKey, ...]
+    direct: tuple[EntityKey, ...]
+    children: tuple[EntityKey, ...]
+    related: tuple[EntityKey, ...]
+    backlinks: tuple[EntityKey, ...]
+
+
+def listing(near: Neighbours) -> Listing:
+    """Return what a page lists, each concept under its strongest relation (``STRONGEST_FIRST``).
+
+    >>> near = Neighbours(
+    ...     ("ml",), ("cnn",), ("cnn", "rnn"), ("rnn", "ml", "gpu"), ("ml", "x"), ("x",)
+    ... )
+    >>> found = listing(near)
+    >>> found.path, found.direct, found.children, found.related, found.backlinks
+    (('ml', 'x'), ('x',), ('cnn',), ('rnn',), ('gpu',))
+    """
+    shown = set(near.ancestors) | set(near.learning_path)
+
+    def fresh(keys: tuple[EntityKey, ...]) -> tuple[EntityKey, ...]:
+        kept = tuple(key for key in keys if key not in shown)
+        shown.update(kept)
+        return kept
+
+    direct = set(near.prerequisites) - set(near.ancestors)
+    return Listing(
+        ancestors=near.ancestors,
+        path=near.learning_path,
+        direct=tuple(key for key in near.learning_path if key in direct),
+        children=fresh(near.children),
+        related=fresh(near.related),
+        backlinks=fresh(near.backlinks),
     )
 
 
