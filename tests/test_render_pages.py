@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,8 +29,9 @@ from generator.model import (
 )
 from generator.render.docstree import DocsTree
 from generator.render.pages import RenderOptions, render_site
+from generator.render.panels import PANEL_CLASS
 from generator.render.siteconfig import MARKDOWN_EXTENSIONS
-from generator.render.tree import tag_path
+from generator.render.tree import Neighbours, listing, tag_path
 
 GOLDEN = Path(__file__).parent / "golden" / "concept-neural-network.md"
 UPDATE = os.environ.get("GLOSSGRAPH_UPDATE_GOLDEN") == "1"
@@ -80,8 +83,15 @@ def glossary() -> ConceptGraph:
         ),
         concept("deep-learning", "Deep learning", "Stacks of [[neural-network]] layers."),
         concept("artificial-neuron", "Artificial neuron", requires=["dot-product"]),
-        concept("dot-product", "Dot product"),
-        concept("perceptron", "Perceptron", parent="neural-network"),
+        concept("dot-product", "Dot product", related=["xss"]),
+        concept(
+            "perceptron",
+            "Perceptron",
+            "A single [[artificial-neuron]] with a threshold.",
+            parent="neural-network",
+            requires=["machine-learning", "artificial-neuron"],
+            related=["artificial-neuron", "deep-learning"],
+        ),
         concept("xss", XSS, summary=XSS, aliases=[XSS], tags=[XSS]),
     )
 
@@ -165,7 +175,15 @@ def test_a_to_z_lists_aliases_under_their_letter() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["concepts/xss.md", "a-z.md", "index.md", "tags/index.md", str(tag_path(XSS))]
+    "path",
+    [
+        "concepts/xss.md",
+        "concepts/dot-product.md",
+        "a-z.md",
+        "index.md",
+        "tags/index.md",
+        str(tag_path(XSS)),
+    ],
 )
 def test_front_matter_text_is_escaped(path: str) -> None:
     page = render().files[SiteUrl(path)]
@@ -176,3 +194,130 @@ def test_front_matter_text_is_escaped(path: str) -> None:
 
 def _extensions() -> list[str]:
     return [e if isinstance(e, str) else next(iter(e)) for e in MARKDOWN_EXTENSIONS]
+
+
+def keys(*names: str) -> tuple[EntityKey, ...]:
+    return tuple(EntityKey(name) for name in names)
+
+
+# (case, Neighbours(ancestors, children, related, backlinks, learning path, direct prerequisites),
+#  what the page lists: (path, direct, children, related, backlinks))
+LISTING_CASES = [
+    (
+        "each relation alone",
+        Neighbours(keys("root"), keys("kid"), keys("peer"), keys("fan"), keys("pre"), keys("pre")),
+        (keys("pre"), keys("pre"), keys("kid"), keys("peer"), keys("fan")),
+    ),
+    (
+        "an ancestor stays in the path, unexpanded, and is listed nowhere else",
+        Neighbours(keys("root"), (), keys("root"), keys("root"), keys("root", "b"), keys("root")),
+        (keys("root", "b"), (), (), (), ()),
+    ),
+    (
+        "a prerequisite, direct or not, is not listed again",
+        Neighbours((), keys("a"), keys("a", "b"), keys("b", "c"), keys("a", "b"), keys("b")),
+        (keys("a", "b"), keys("b"), (), (), keys("c")),
+    ),
+    (
+        "a child that is also related or a backlink is listed as a child",
+        Neighbours((), keys("k"), keys("k", "r"), keys("k", "r", "f"), (), ()),
+        ((), (), keys("k"), keys("r"), keys("f")),
+    ),
+    (
+        "direct prerequisites are expanded in study order, not title order",
+        Neighbours((), (), (), (), keys("z", "m", "a"), keys("a", "z")),
+        (keys("z", "m", "a"), keys("z", "a"), (), (), ()),
+    ),
+    ("nothing around", Neighbours((), (), (), (), (), ()), ((), (), (), (), ())),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "near", "expected"), LISTING_CASES, ids=[c[0] for c in LISTING_CASES]
+)
+def test_listing_places_each_concept_under_its_strongest_relation(
+    case: str, near: Neighbours, expected: tuple[tuple[EntityKey, ...], ...]
+) -> None:
+    found = listing(near)
+    assert found.ancestors == near.ancestors
+    assert (found.path, found.direct, found.children, found.related, found.backlinks) == expected
+
+
+def test_tree_doctests_pass() -> None:
+    import generator.render.tree
+
+    assert doctest.testmod(generator.render.tree).failed == 0
+
+
+def generated_links(page: str) -> list[str]:
+    """Return the concept links of a page's breadcrumb and panel, in page order."""
+    crumb = page.split("{: .gg-breadcrumb", 1)[0].rsplit("---\n", 1)[1]
+    start = page.find(f'<div class="{PANEL_CLASS}"')
+    panel = page[start : page.index("</div>", start)] if start >= 0 else ""
+    found = re.findall(r"\]\(([^)]*)\)", crumb) + re.findall(r'href="([^"]*)"', panel)
+    return [link for link in found if not link.startswith("../index")]
+
+
+def test_each_concept_is_linked_once_by_the_generated_parts() -> None:
+    files = render().files
+    pages = {path: str(text) for path, text in files.items() if path.startswith("concepts/")}
+    for path, page in pages.items():
+        links = generated_links(page)
+        assert len(links) == len(set(links)), (path, links)
+        assert f"{path.split('/')[-1][:-3]}.html" not in links, "a page never lists itself"
+    perceptron = generated_links(pages[SiteUrl("concepts/perceptron.md")])
+    # parent and grandparent in the breadcrumb; artificial neuron in the path; deep learning related
+    assert perceptron == [
+        "machine-learning.md",
+        "neural-network.md",
+        "dot-product.html",
+        "artificial-neuron.html",
+        "deep-learning.html",
+    ]
+
+
+def test_learning_path_is_one_line_with_only_direct_prerequisites_expanded() -> None:
+    page = str(render().files[SiteUrl("concepts/perceptron.md")])
+    path = page[page.index('<ol class="gg-path">') : page.index("</ol>")]
+    steps = re.findall(r"<li[^>]*>(.*?)</li>", path)
+    assert steps == [
+        '<a href="dot-product.html">Dot product</a>',
+        '<a href="artificial-neuron.html">Artificial neuron</a>',
+        "Machine learning",  # shown by the breadcrumb: kept in order, not linked again
+        "Perceptron",
+    ]
+    assert '<li class="gg-path__direct"><a href="artificial-neuron.html">' in path
+    assert "<dt>Artificial neuron</dt><dd>About artificial neuron.</dd>" in page
+    assert "About dot product." not in page  # an indirect prerequisite is not expanded
+    assert "About machine learning." not in page  # nor is a direct one the breadcrumb shows
+
+
+def test_panel_is_out_of_the_toc_and_search() -> None:
+    page = str(render().files[SiteUrl("concepts/neural-network.md")])
+    converter = markdown.Markdown(extensions=_extensions())
+    html = converter.convert(page)
+    names = [token["name"] for token in _flatten(converter.toc_tokens)]
+    assert names == ["Neural network", "A layer", "Demos", "forward-pass", "Neighbourhood"]
+    assert f'<div class="{PANEL_CLASS}" data-search-exclude>' in html
+    assert '<h2 class="gg-panel__label">Learning path</h2>' in html
+
+
+def _flatten(tokens: list[dict[str, object]]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for token in tokens:
+        out.append(token)
+        out += _flatten(token["children"])  # type: ignore[arg-type]
+    return out
+
+
+def test_panel_links_follow_url_style() -> None:
+    plain = str(render(directory_urls=False).files[SiteUrl("concepts/perceptron.md")])
+    nested = str(render(directory_urls=True).files[SiteUrl("concepts/perceptron.md")])
+    assert '<a href="artificial-neuron.html">' in plain
+    assert '<a href="../artificial-neuron/index.html">' in nested
+
+
+def test_a_concept_with_no_neighbours_has_no_panel() -> None:
+    lone = graph_of(concept("lone", "Lone"))
+    page = str(render_site(lone, {}, RenderOptions()).tree.files[SiteUrl("concepts/lone.md")])
+    assert PANEL_CLASS not in page
