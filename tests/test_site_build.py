@@ -94,7 +94,7 @@ def test_concept_page_has_demo_free_anatomy(built: Path) -> None:
     assert "<code>[[code]]</code>" in page
     assert 'display="inline"' in page and "costs &#36;5" in page
     assert 'src="../images/plot.png" width="200"' in page
-    assert "Learning path" in page and "Referenced by" in page
+    assert '<div class="gg-panel" data-search-exclude>' in page and "Learning path" in page
 
 
 def test_script_title_is_text(built: Path) -> None:
