@@ -9,7 +9,7 @@ prose stays the larger part of the page:
   lists of titles; previews.js shows a linked concept's summary on hover.
 
 Every concept is linked once, under its strongest relation
-(``tree.STRONGEST_FIRST``); ancestors are already linked by the breadcrumb.
+(``tree.listing``); ancestors are already linked by the breadcrumb.
 The panel's headings are HTML, not Markdown, so they never reach the page's
 table of contents, and the block carries ``data-search-exclude``.
 """

@@ -51,10 +51,6 @@ def neighbours(graph: ConceptGraph, key: EntityKey) -> Neighbours:
     )
 
 
-STRONGEST_FIRST = ("ancestor", "prerequisite", "child", "related", "referenced by")
-"""The relations a page lists, strongest first: a concept is listed under the first that holds."""
-
-
 @dataclass(frozen=True, slots=True)
 class Listing:
     """What a page lists about its neighbours, each concept once, under its strongest relation.
@@ -75,7 +71,10 @@ class Listing:
 
 
 def listing(near: Neighbours) -> Listing:
-    """Return what a page lists, each concept under its strongest relation (``STRONGEST_FIRST``).
+    """Return what a page lists, each concept once, under the strongest relation that holds.
+
+    Strongest first: ancestor (the breadcrumb), prerequisite (the learning
+    path, direct or not), child, related, referenced by.
 
     >>> near = Neighbours(
     ...     ("ml",), ("cnn",), ("cnn", "rnn"), ("rnn", "ml", "gpu"), ("ml", "x"), ("x",)
