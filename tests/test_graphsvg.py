@@ -13,12 +13,25 @@ import pytest
 from trees import load_bench_module
 
 from generator.errors import UsageError
+from generator.linker import load_concept_graph
 from generator.model import EntityKey, Relation
 from generator.render.graphsvg import KIND_STYLES, neighbourhood_svg, whole_graph_svg
+from generator.render.graphsvg.labels import (
+    GAP_EM,
+    HALF_EM,
+    LABEL_PX,
+    MAX_LEVELS,
+    Label,
+    label_box,
+    level_zoom,
+    place_labels,
+    text_em,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}href"
-ASSETS = Path(__file__).resolve().parents[1] / "generator" / "assets"
+REPO = Path(__file__).resolve().parents[1]
+ASSETS = REPO / "generator" / "assets"
 
 Edges = Iterable[tuple[str, str, str]]
 Titles = Mapping[str, str | tuple[str, Sequence[str]]]
@@ -48,8 +61,12 @@ def around(G: nx.MultiDiGraph, key: str, **options: int) -> str:
     return neighbourhood_svg(G, EntityKey(key), href, **options)
 
 
-def parse(svg: str) -> ET.Element:
-    return ET.fromstring(svg)
+def parse(picture: str) -> ET.Element:
+    """Return the picture's ``<svg>`` element, from inside the HTML that frames it."""
+    root = ET.fromstring(picture)
+    svg = root if root.tag == f"{SVG}svg" else root.find(f".//{SVG}svg[@role='group']")
+    assert svg is not None
+    return svg
 
 
 def node_keys(root: ET.Element) -> list[str]:
@@ -131,6 +148,7 @@ def test_picture_is_a_scalable_standalone_svg_without_blank_lines(picture: str) 
                 "gradient-descent",
                 "optimizer",
                 "momentum",
+                "calculus",  # two hops away: drawn, shown by the depth control
             },
         ),
         ("whole", set(BACKPROP)),
@@ -207,6 +225,7 @@ def test_edges_point_the_way_their_relation_does() -> None:
         ("backpropagation", "gradient-descent"): "related",
         ("backpropagation", "momentum"): "mentions",
         ("optimizer", "backpropagation"): "mentions",
+        ("chain-rule", "calculus"): "broader",  # two hops out, the way it was reached
     }
 
 
@@ -383,10 +402,168 @@ def test_whole_graph_of_ten_thousand_concepts(
 
     root = parse(svg)
     assert len(node_keys(root)) == 10_000
-    labels = list(root.iter(f"{SVG}text"))
-    assert 10 < len(labels) < 200
+    levels = [int(t.attrib["data-z"]) for t in root.iter(f"{SVG}text")]
+    assert len(levels) == 10_000  # every node has a label, at some zoom
+    assert max(levels) <= int(root.attrib["data-ztop"]) < MAX_LEVELS
+    assert 10 < sum(1 for z in levels if z <= 6) < 1_000  # a few at first, the rest on zooming
     record_property("whole_graph_svg_bytes_10k", len(svg.encode()))
     print(f"whole graph of 10,000 concepts: {len(svg.encode()) / 1e6:.1f} MB of SVG")
+
+
+# ---------------------------------------------------------------- labels that never collide
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        # Far apart: both show from the start.
+        ([Label(0, 0, True, 5), Label(0, 1000, True, 5)], [0, 0]),
+        # Side by side on one row, 10 units apart: the second waits until 5 em fit in 10
+        # units, from 13 px / 2 = 6.5 px per unit, which is level ceil(3 log2 6.5) = 9.
+        ([Label(0, 0, True, 5), Label(10, 0, True, 5)], [0, 9]),
+        # Left and right of the centre, back to back: they never meet.
+        ([Label(1, 0, True, 5), Label(-1, 0, False, 5)], [0, 0]),
+        # Priority is the order given, not the position.
+        ([Label(10, 0, True, 5), Label(0, 0, True, 5)], [0, 9]),
+    ],
+)
+def test_a_label_shows_from_the_first_level_where_it_clears_the_earlier_ones(
+    labels: list[Label], expected: list[int]
+) -> None:
+    floor = 1.0
+
+    levels = place_labels(labels, floor)
+
+    assert levels == expected
+    for k, level in enumerate(levels):
+        if level > 0:  # one level lower, it would have met an earlier label
+            lower = level_zoom(floor, level - 1)
+            assert any(_meet(label_box(labels[k], lower), label_box(o, lower)) for o in labels[:k])
+
+
+def _meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def shown_label_boxes(root: ET.Element, p: float) -> list[tuple[float, float, float, float]]:
+    """Return the boxes, in picture units, of the labels the page shows at zoom ``p``.
+
+    Read from the picture's own attributes, as graph.js reads them: a label shows
+    once ``p`` reaches its level; it runs from its anchor away from the node.
+    """
+    floor = float(root.attrib["data-zfloor"])
+    em = LABEL_PX / p
+    boxes = []
+    for t in root.iter(f"{SVG}text"):
+        if level_zoom(floor, int(t.attrib["data-z"])) > p:
+            continue
+        x, y, width = float(t.attrib["x"]), float(t.attrib["y"]), text_em(t.text or "") * em
+        start = x + GAP_EM * em if t.attrib["text-anchor"] == "start" else x - GAP_EM * em - width
+        boxes.append((start, y - HALF_EM * em, start + width, y + HALF_EM * em))
+    return boxes
+
+
+def overlapping(boxes: Sequence[tuple[float, float, float, float]]) -> list[tuple[int, int]]:
+    """Return the pairs of boxes that intersect, by a sweep over x (not all pairs)."""
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    found, active = [], []
+    for i in order:
+        active = [j for j in active if boxes[j][2] > boxes[i][0]]
+        found += [(j, i) for j in active if _meet(boxes[i], boxes[j])]
+        active.append(i)
+    return found
+
+
+def page_zooms(root: ET.Element) -> list[float]:
+    """Return zooms from below the lowest label level to past the highest, levels and between."""
+    floor, top = float(root.attrib["data-zfloor"]), int(root.attrib["data-ztop"])
+    return [level_zoom(floor, z) * f for z in range(-1, top + 2) for f in (1.0, 1.13)]
+
+
+@pytest.fixture(scope="module")
+def shipped_whole() -> ET.Element:
+    glossary = load_concept_graph(REPO / "entities", REPO / "demos")
+    return parse(whole_graph_svg(glossary.graph, href))
+
+
+@pytest.fixture(scope="module")
+def synthetic_whole(tmp_path_factory: pytest.TempPathFactory) -> ET.Element:
+    root = tmp_path_factory.mktemp("synth")
+    load_bench_module("synth").write_corpus(1000, root, seed=5, demos=0)
+    return parse(whole_graph_svg(load_concept_graph(root / "entities").graph, href))
+
+
+@pytest.mark.parametrize("glossary", ["shipped_whole", "synthetic_whole"])
+def test_every_node_has_a_label_at_some_zoom_and_none_overlap_at_any(
+    glossary: str, request: pytest.FixtureRequest
+) -> None:
+    root: ET.Element = request.getfixturevalue(glossary)
+    nodes = list(root.iter(f"{SVG}a"))
+    top = int(root.attrib["data-ztop"])
+
+    labels = [a.find(f"{SVG}text") for a in nodes]
+    assert all(t is not None and t.text for t in labels)
+    assert max(int(t.attrib["data-z"]) for t in labels if t is not None) == top < MAX_LEVELS
+    deepest = page_zooms(root)[-1]
+    assert len(shown_label_boxes(root, deepest)) == len(nodes)
+    for p in page_zooms(root):
+        assert overlapping(shown_label_boxes(root, p)) == [], f"labels overlap at zoom {p}"
+
+
+def test_the_overlap_check_finds_overlaps() -> None:
+    boxes = [(0.0, 0.0, 10.0, 2.0), (20.0, 0.0, 30.0, 2.0), (9.0, 1.0, 12.0, 3.0)]
+
+    assert overlapping(boxes) == [(0, 2)]
+
+
+def test_mentions_start_hidden_and_the_legend_has_a_switch_per_kind() -> None:
+    frame = ET.fromstring(whole_graph_svg(BACKPROP, href))
+    root = parse(whole_graph_svg(BACKPROP, href))
+
+    groups = {g.attrib["data-kind"]: g for g in root.iter(f"{SVG}g") if "data-kind" in g.attrib}
+    assert {k for k, g in groups.items() if g.attrib.get("display") == "none"} == {"mentions"}
+    switches = {i.attrib["data-kind"]: "checked" in i.attrib for i in frame.iter("input")}
+    assert switches == {"broader": True, "requires": True, "related": True, "mentions": False}
+    colours = [li for li in frame.iter("li") if li.attrib.get("class") == "gg-colour"]
+    named = " ".join("".join(li.itertext()) for li in colours)
+    assert "Neural network" in named and "Calculus" in named  # the concepts heading each colour
+
+
+def test_neighbourhood_tags_each_node_with_its_hops_and_gives_a_view_per_depth() -> None:
+    root = parse(around(BACKPROP, "backpropagation"))
+
+    hops = {a.attrib["data-key"]: a.attrib.get("data-d") for a in root.iter(f"{SVG}a")}
+    assert hops["backpropagation"] is None and hops["chain-rule"] == "1"
+    assert hops["calculus"] == "2"
+    hidden = {a.attrib["data-key"] for a in root.iter(f"{SVG}a") if a.attrib.get("display")}
+    assert hidden == {"calculus"}
+    boxes = [b.split() for b in root.attrib["data-depths"].split(",")]
+    assert len(boxes) == 2 and " ".join(boxes[0]) == root.attrib["viewBox"]
+    (x1, y1, w1, h1), (x2, y2, w2, h2) = ([float(v) for v in b] for b in boxes)
+    assert x2 <= x1 and y2 <= y1 and x2 + w2 >= x1 + w1 and y2 + h2 >= y1 + h1
+    x, y = position(root, "calculus")
+    assert x2 < x < x2 + w2 and y2 < y < y2 + h2
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_a_further_hop_never_moves_the_nodes_of_the_hops_before_it(depth: int) -> None:
+    G = random_glossary(300, seed=2)
+    key = sorted(G)[7]
+
+    full = parse(neighbourhood_svg(G, EntityKey(key), href, depth=3))
+    cut = parse(neighbourhood_svg(G, EntityKey(key), href, depth=depth))
+
+    near = node_keys(cut)
+    assert near and all(position(full, k) == position(cut, k) for k in near)
+
+
+def test_every_neighbourhood_node_has_a_tap_area_a_row_high_at_least() -> None:
+    root = parse(around(BACKPROP, "backpropagation"))
+
+    for a in root.iter(f"{SVG}a"):
+        hit = a.find(f"{SVG}rect[@class='gg-hit']")
+        assert hit is not None
+        assert float(hit.attrib["width"]) >= 30 and float(hit.attrib["height"]) >= 30
 
 
 # --------------------------------------------------------------------------- in a browser

@@ -1,5 +1,8 @@
 // Concept-graph pictures (svg.gg-graph): highlight a node's links on hover or focus,
-// zoom and pan by changing the viewBox, fade the nodes without a chosen tag.
+// zoom and pan by changing the viewBox (pointer, wheel, pinch or keys), fade the
+// nodes without a chosen tag. On the whole graph: switches per relation kind,
+// search-to-focus, and labels shown from the zoom level the build computed for
+// each (data-z), so labels never overlap. On a neighbourhood: one to three hops.
 // Our own code, no libraries, no requests.
 (function () {
   "use strict";
@@ -7,7 +10,8 @@
   var SVG_NS = "http://www.w3.org/2000/svg";
   var DRAG_PX = 5; // a press that moves less than this stays a click on the link
   var MAX_ZOOM = 40;
-  var ZOOM_LABELS = 150;
+  var STEP = Math.pow(2, 1 / 3); // labels.py's STEP: three label levels per doubling
+  var PAN = 0.15; // an arrow key moves the view by this share of its width
 
   function readBox(svg) {
     return svg.getAttribute("viewBox").trim().split(/[\s,]+/).map(Number);
@@ -36,11 +40,13 @@
 
   function Graph(svg) {
     this.svg = svg;
+    // The toolbar goes above the picture's own scroll box, if it has one, and below a legend.
+    this.scroller = svg.parentNode.classList.contains("gg-scroll") ? svg.parentNode : null;
+    this.frame = svg.closest(".gg-frame") || (this.scroller || svg).parentNode;
     this.whole = svg.classList.contains("gg-whole");
     this.homeText = svg.getAttribute("viewBox");
     this.home = readBox(svg);
     this.box = this.home.slice();
-    this.font = parseFloat(svg.getAttribute("font-size")) || 12;
     this.nodes = Array.prototype.slice.call(svg.querySelectorAll("a.gg-node"));
     this.index = new Map();
     this.links = this.nodes.map(function () { return []; });
@@ -49,9 +55,10 @@
     this.press = null;
     this.panned = false;
     this.tag = "";
-    this.labelLayer = null;
     this.pending = 0;
-    this.points = null;
+    this.level = null;
+    this.found = null;
+    this.labels = this.readLabels();
     this.nodes.forEach(function (node, i) { this.index.set(node, i); }, this);
     svg.querySelectorAll(".gg-links [data-e]").forEach(function (edge) {
       var ends = edge.getAttribute("data-e").split(" ").map(Number);
@@ -62,8 +69,44 @@
     }, this);
     this.buildToolbar();
     this.listen();
-    if (this.whole) this.showLabels();
+    this.wireKinds();
+    if (!svg.hasAttribute("tabindex")) svg.setAttribute("tabindex", "0");
+    this.showLabels();
+    this.centreScroller();
   }
+
+  // A picture wider than its scroll box opens scrolled to its centre concept (x = 0).
+  Graph.prototype.centreScroller = function () {
+    var box = this.scroller;
+    if (!box || box.scrollWidth <= box.clientWidth) return;
+    var scale = this.svg.getBoundingClientRect().width / this.home[2];
+    box.scrollLeft = Math.max(0, -this.home[0] * scale - box.clientWidth / 2);
+  };
+
+  // Labels with their level, lowest first, so a zoom step touches only those that change.
+  Graph.prototype.readLabels = function () {
+    var floor = parseFloat(this.svg.getAttribute("data-zfloor"));
+    if (!(floor > 0)) return null;
+    var list = Array.prototype.map.call(this.svg.querySelectorAll(".gg-nodes text[data-z]"), function (t) {
+      return { el: t, z: parseInt(t.getAttribute("data-z"), 10) };
+    });
+    return {
+      floor: floor,
+      top: parseInt(this.svg.getAttribute("data-ztop"), 10) || 0,
+      px: parseFloat(this.svg.getAttribute("data-label-px")) || 13,
+      list: list,
+    };
+  };
+
+  // Screen pixels per picture unit now (the zoom the label levels are in).
+  Graph.prototype.pixelsPerUnit = function () {
+    var ctm = this.svg.getScreenCTM();
+    return ctm && ctm.a > 0 ? ctm.a : 0;
+  };
+
+  Graph.prototype.levelZoom = function (z) {
+    return this.labels.floor * Math.pow(STEP, z);
+  };
 
   Graph.prototype.buildToolbar = function () {
     var self = this;
@@ -78,6 +121,7 @@
     bar.appendChild(zoomIn);
     bar.appendChild(zoomOut);
     bar.appendChild(reset);
+    this.buildDepths(bar);
     var tags = this.collectTags();
     if (tags.length) {
       var select = document.createElement("select");
@@ -88,7 +132,139 @@
       select.addEventListener("change", function () { self.filter(select.value); });
       bar.appendChild(select);
     }
-    this.svg.parentNode.insertBefore(bar, this.svg);
+    if (this.whole) this.buildSearch(bar);
+    var hint = document.createElement("span");
+    hint.className = "gg-keys";
+    hint.textContent = "Keys: + \u2212 zoom, arrows pan, 0 resets";
+    bar.appendChild(hint);
+    var legend = this.frame.querySelector(".gg-legend-box");
+    var before = legend ? legend.nextSibling : this.scroller || this.svg;
+    before.parentNode.insertBefore(bar, before);
+  };
+
+  // One, two or three hops: the picture holds them all, tagged data-d, with a viewBox each.
+  Graph.prototype.buildDepths = function (bar) {
+    var text = this.svg.getAttribute("data-depths");
+    if (!text) return;
+    var self = this;
+    this.depthBoxes = text.split(",").map(function (b) { return b.trim().split(/\s+/).map(Number); });
+    var group = document.createElement("span");
+    group.className = "gg-depths";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "How many links out from this concept");
+    this.depthButtons = this.depthBoxes.map(function (_, i) {
+      var d = i + 1;
+      var button = makeButton(d + (d === 1 ? " hop" : " hops"), "Show concepts up to " + d + " links away");
+      button.setAttribute("aria-pressed", d === 1 ? "true" : "false");
+      button.addEventListener("click", function () { self.setDepth(d); });
+      group.appendChild(button);
+      return button;
+    });
+    bar.appendChild(group);
+  };
+
+  Graph.prototype.setDepth = function (depth) {
+    this.svg.querySelectorAll("[data-d]").forEach(function (el) {
+      if (+el.getAttribute("data-d") <= depth) el.removeAttribute("display");
+      else el.setAttribute("display", "none");
+    });
+    this.depthButtons.forEach(function (b, i) { b.setAttribute("aria-pressed", i + 1 === depth ? "true" : "false"); });
+    var drawn = parseFloat(this.svg.style.getPropertyValue("--gg-width")) / this.home[2] || 0.85;
+    this.home = this.depthBoxes[depth - 1].slice();
+    this.homeText = this.home.join(" ");
+    this.svg.style.setProperty("--gg-width", (this.home[2] * drawn).toFixed(1) + "px");
+    this.reset();
+    this.centreScroller();
+  };
+
+  Graph.prototype.buildSearch = function (bar) {
+    var self = this;
+    var id = (this.svg.id || "gg-whole") + "-names";
+    var list = document.createElement("datalist");
+    list.id = id;
+    var names = [];
+    this.nodes.forEach(function (node) {
+      var title = node.querySelector("title");
+      names.push(title ? title.textContent : node.getAttribute("data-key"));
+      (node.getAttribute("data-aliases") || "").split("|").forEach(function (alias) {
+        if (alias) names.push(alias);
+      });
+    });
+    Array.from(new Set(names)).sort().forEach(function (name) { list.appendChild(new Option(name)); });
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "gg-search";
+    input.setAttribute("list", id);
+    input.setAttribute("aria-label", "Find a concept in the graph");
+    input.placeholder = "Find a concept";
+    input.addEventListener("change", function () { self.find(input.value); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        self.find(input.value);
+      }
+    });
+    bar.appendChild(input);
+    bar.appendChild(list);
+  };
+
+  // The first node, in key order, whose title or alias is the query; else starts with it; else holds it.
+  Graph.prototype.match = function (query) {
+    var q = query.trim().toLowerCase();
+    if (!q) return -1;
+    var names = this.nodes.map(function (node) {
+      var title = node.querySelector("title");
+      var all = [(title ? title.textContent : "").toLowerCase()];
+      (node.getAttribute("data-aliases") || "").split("|").forEach(function (a) { if (a) all.push(a.toLowerCase()); });
+      return all;
+    });
+    var tests = [
+      function (n) { return n === q; },
+      function (n) { return n.indexOf(q) === 0; },
+      function (n) { return n.indexOf(q) >= 0; },
+    ];
+    for (var t = 0; t < tests.length; t++) {
+      for (var i = 0; i < names.length; i++) if (names[i].some(tests[t])) return i;
+    }
+    return -1;
+  };
+
+  // Centre the view on the concept, zoomed in until its label shows, and mark it.
+  Graph.prototype.find = function (query) {
+    var i = this.match(query);
+    if (i < 0) return;
+    var node = this.nodes[i];
+    var c = node.querySelector("circle");
+    var x = +c.getAttribute("cx");
+    var y = +c.getAttribute("cy");
+    var now = this.pixelsPerUnit();
+    var want = now;
+    var text = node.querySelector("text[data-z]");
+    if (this.labels && text) want = Math.max(now, this.levelZoom(+text.getAttribute("data-z")) * 1.01);
+    var factor = now > 0 ? now / want : 1;
+    var b = this.box;
+    this.setBox([x - (b[2] * factor) / 2, y - (b[3] * factor) / 2, b[2] * factor, b[3] * factor]);
+    if (this.found) this.found.classList.remove("gg-found");
+    this.found = node;
+    node.classList.add("gg-found");
+    node.focus({ preventScroll: true });
+    this.highlight(i);
+    this.svg.scrollIntoView({ block: "nearest" });
+  };
+
+  // The legend's switches show or hide each kind's group of edges.
+  Graph.prototype.wireKinds = function () {
+    var svg = this.svg;
+    this.frame.querySelectorAll("input.gg-kind-toggle").forEach(function (input) {
+      var group = svg.querySelector('.gg-links .gg-edges[data-kind="' + input.getAttribute("data-kind") + '"]');
+      function apply() {
+        if (!group) return;
+        if (input.checked) group.removeAttribute("display");
+        else group.setAttribute("display", "none");
+      }
+      input.addEventListener("change", apply);
+      apply(); // a page restored from history keeps its switches as the reader left them
+    });
   };
 
   Graph.prototype.collectTags = function () {
@@ -141,7 +317,8 @@
   Graph.prototype.setBox = function (box) {
     this.box = box;
     writeBox(this.svg, box);
-    if (this.whole) this.scheduleLabels();
+    this.showLabels();
+    if (this.whole) this.scheduleSettle();
   };
 
   Graph.prototype.reset = function () {
@@ -149,10 +326,19 @@
     this.svg.setAttribute("viewBox", this.homeText);
   };
 
+  // The deepest zoom: far enough that every label level shows.
+  Graph.prototype.maxScale = function () {
+    if (!this.labels) return MAX_ZOOM;
+    var p = this.pixelsPerUnit();
+    if (!(p > 0)) return MAX_ZOOM;
+    var home = (p * this.box[2]) / this.home[2];
+    return Math.max(MAX_ZOOM, (this.levelZoom(this.labels.top + 1) * 1.05) / home);
+  };
+
   Graph.prototype.zoomAt = function (point, factor) {
     var b = this.box;
     var scale = this.home[2] / (b[2] * factor);
-    if (scale > MAX_ZOOM || scale < 0.5) return;
+    if ((factor < 1 && scale > this.maxScale()) || (factor > 1 && scale < 0.5)) return;
     this.setBox([
       point.x - (point.x - b[0]) * factor,
       point.y - (point.y - b[1]) * factor,
@@ -178,7 +364,15 @@
     });
     svg.addEventListener("focusin", function (e) {
       var i = self.nodeOf(e.target);
-      if (i >= 0) self.highlight(i);
+      if (i < 0) return;
+      self.bringIntoView(i);
+      self.highlight(i);
+    });
+    svg.addEventListener("keydown", function (e) { self.onKey(e); });
+    var resized = 0;
+    window.addEventListener("resize", function () {
+      window.cancelAnimationFrame(resized);
+      resized = window.requestAnimationFrame(function () { self.showLabels(); });
     });
     svg.addEventListener("focusout", function () { self.clear(); });
     svg.addEventListener("wheel", function (e) { self.onWheel(e); }, { passive: false });
@@ -194,6 +388,35 @@
         self.panned = false;
       }
     }, true);
+  };
+
+  // Keyboard focus on a node outside the view (or at its edge) pans the view to it.
+  Graph.prototype.bringIntoView = function (i) {
+    var c = this.nodes[i].querySelector("circle");
+    var x = +c.getAttribute("cx");
+    var y = +c.getAttribute("cy");
+    var b = this.box;
+    var mx = b[2] * 0.1;
+    var my = b[3] * 0.1;
+    if (x > b[0] + mx && x < b[0] + b[2] - mx && y > b[1] + my && y < b[1] + b[3] - my) return;
+    this.setBox([x - b[2] / 2, y - b[3] / 2, b[2], b[3]]);
+  };
+
+  Graph.prototype.onKey = function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var b = this.box;
+    var moves = {
+      ArrowLeft: [-PAN * b[2], 0],
+      ArrowRight: [PAN * b[2], 0],
+      ArrowUp: [0, -PAN * b[3]],
+      ArrowDown: [0, PAN * b[3]],
+    };
+    if (e.key === "+" || e.key === "=") this.zoomAtCentre(1 / 1.5);
+    else if (e.key === "-" || e.key === "_") this.zoomAtCentre(1.5);
+    else if (e.key === "0") this.reset();
+    else if (moves[e.key]) this.setBox([b[0] + moves[e.key][0], b[1] + moves[e.key][1], b[2], b[3]]);
+    else return;
+    e.preventDefault();
   };
 
   Graph.prototype.onWheel = function (e) {
@@ -266,72 +489,29 @@
     }
   };
 
-  // Relabel once the view has settled: redrawing thousands of nodes per wheel
-  // step is the expensive part, so labels wait until zooming pauses.
-  Graph.prototype.scheduleLabels = function () {
+  // While the whole graph moves, graph.css draws the tree only; the rest returns once it settles.
+  Graph.prototype.scheduleSettle = function () {
     var self = this;
     window.clearTimeout(this.pending);
     this.svg.classList.add("gg-moving");
-    this.pending = window.setTimeout(function () {
-      self.svg.classList.remove("gg-moving");
-      self.showLabels();
-    }, 150);
+    this.pending = window.setTimeout(function () { self.svg.classList.remove("gg-moving"); }, 150);
   };
 
-  Graph.prototype.readPoints = function () {
-    if (this.points) return this.points;
-    this.points = this.nodes.map(function (node) {
-      var c = node.querySelector("circle");
-      var title = node.querySelector("title");
-      return {
-        x: +c.getAttribute("cx"),
-        y: +c.getAttribute("cy"),
-        r: +c.getAttribute("r"),
-        text: title ? title.textContent : node.getAttribute("data-key"),
-        labelled: !!node.querySelector("text"),
-      };
-    });
-    return this.points;
-  };
-
-  // Zoomed into the whole graph: keep text the same size on screen and label
-  // the nodes in view that have no label yet, largest first, none overlapping.
+  // Keep labels one size on screen, and show those whose level this zoom has reached.
   Graph.prototype.showLabels = function () {
-    var b = this.box;
-    var ratio = b[2] / this.home[2];
-    var font = this.font * ratio;
-    var ctm = this.svg.getScreenCTM();
-    this.svg.style.fontSize = font + "px";
+    var p = this.pixelsPerUnit();
+    if (!(p > 0)) return;
     // User units per screen pixel, so graph.css can keep dashes a few pixels long.
-    if (ctm && ctm.a > 0) this.svg.style.setProperty("--gg-u", (1 / ctm.a).toFixed(4) + "px");
-    if (this.labelLayer) this.labelLayer.remove();
-    this.labelLayer = null;
-    if (ratio > 0.5) return;
-    var layer = document.createElementNS(SVG_NS, "g");
-    layer.setAttribute("class", "gg-zoom-labels");
-    var taken = [];
-    var candidates = this.readPoints().filter(function (n) {
-      return !n.labelled && n.x >= b[0] && n.x <= b[0] + b[2] && n.y >= b[1] && n.y <= b[1] + b[3];
+    this.svg.style.setProperty("--gg-u", (1 / p).toFixed(6) + "px");
+    if (!this.labels) return;
+    this.svg.style.fontSize = (this.labels.px / p).toFixed(6) + "px";
+    var level = Math.floor(Math.log(p / this.labels.floor) / Math.log(STEP) + 1e-9);
+    if (level === this.level) return;
+    this.level = level;
+    this.labels.list.forEach(function (label) {
+      if (label.z <= level) label.el.removeAttribute("display");
+      else label.el.setAttribute("display", "none");
     });
-    candidates.sort(function (p, q) { return q.r - p.r; });
-    for (var i = 0; i < candidates.length && taken.length < ZOOM_LABELS; i++) {
-      var n = candidates[i];
-      var text = n.text;
-      if (text.length > 24) text = text.slice(0, 23) + "\u2026";
-      var box = [n.x + n.r + font * 0.3, n.y - font * 0.65, text.length * font * 0.54, font * 1.25];
-      var clash = taken.some(function (t) {
-        return box[0] < t[0] + t[2] && t[0] < box[0] + box[2] && box[1] < t[1] + t[3] && t[1] < box[1] + box[3];
-      });
-      if (clash) continue;
-      taken.push(box);
-      var label = document.createElementNS(SVG_NS, "text");
-      label.setAttribute("x", box[0].toFixed(1));
-      label.setAttribute("y", (n.y + font * 0.35).toFixed(1));
-      label.textContent = text;
-      layer.appendChild(label);
-    }
-    this.svg.querySelector(".gg-nodes").appendChild(layer);
-    this.labelLayer = layer;
   };
 
   function initAll() {

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import networkx as nx
 
 from generator.errors import UsageError
 from generator.model import EntityKey
+from generator.render.graphsvg.labels import text_em
 from generator.render.graphsvg.scene import (
     NODE_FILLS,
     Edge,
@@ -34,6 +36,9 @@ _FONT = 15.0
 _LABEL_CHARS = 22
 
 
+Reached = Mapping[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]
+
+
 def _select_neighbourhood(
     G: nx.MultiDiGraph, key: EntityKey, depth: int, max_nodes: int
 ) -> dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]:
@@ -52,9 +57,29 @@ def _select_neighbourhood(
                     best[v] = (u, rank, order)
         reached.update(best)
         frontier = sorted(best, key=lambda v: best[v][2])
-    kept = sorted(reached, key=lambda v: reached[v][2])[: max(max_nodes, 1)]
+    kept = _keep_by_depth(reached, depth, max_nodes)
     parents = [v for v in reached if reached[v][0] == key and reached[v][1] == 0]
-    return {v: reached[v] for v in sorted(set(kept) | set(parents))}
+    return {v: reached[v] for v in sorted(kept | set(parents))}
+
+
+def _keep_by_depth(reached: Reached, depth: int, max_nodes: int) -> set[EntityKey]:
+    """Keep up to ``max_nodes`` within one hop, and half as many more per further hop.
+
+    A node is kept only with the node it was reached from, so every kept node has its edge.
+    """
+    ordered = sorted(reached, key=lambda v: reached[v][2])
+    kept: set[EntityKey] = set()
+    for distance in range(depth + 1):
+        room = max(max_nodes, 1) - len(kept) if distance <= 1 else max(max_nodes // 2, 1)
+        ring = [v for v in ordered if _hops(reached, v) == distance]
+        ring = [v for v in ring if distance == 0 or reached[v][0] in kept]
+        kept.update(ring[: max(room, 0)])
+    return kept
+
+
+def _hops(reached: Reached, v: EntityKey) -> int:
+    order = reached[v][2]
+    return int(order[0]) if isinstance(order[0], int) else 0
 
 
 def _region(reached: Mapping[EntityKey, tuple[EntityKey, int, object]], v: EntityKey) -> str:
@@ -67,25 +92,46 @@ def _region(reached: Mapping[EntityKey, tuple[EntityKey, int, object]], v: Entit
 
 
 def _place_region(
-    region: str, members: Sequence[EntityKey]
+    region: str, blocks: Sequence[Sequence[EntityKey]]
 ) -> dict[EntityKey, tuple[float, float]]:
-    """Place one region: parent above, children in a two-column grid below, sides in columns."""
+    """Place one region, one block per hop count, so a block never moves the blocks before it.
+
+    The parent sits above with the rest of the upward block in rows over it,
+    children fill a two-column grid below, the sides are columns; each further
+    hop starts a new row (or continues its column) beyond the last.
+    """
     if region in ("left", "right"):
-        x = -_COLUMN_X if region == "left" else _COLUMN_X
-        top = -(len(members) - 1) * _ROW / 2
-        return {v: (x, top + i * _ROW) for i, v in enumerate(members)}
+        return _place_column(-_COLUMN_X if region == "left" else _COLUMN_X, blocks)
     spots: dict[EntityKey, tuple[float, float]] = {}
-    if not members:
-        return spots
-    grid = members[1:] if region == "up" else members
-    if region == "up":
-        spots[members[0]] = (0.0, _PARENT_Y)
-    for i, v in enumerate(grid):
-        row, col = divmod(i, 2)
-        alone = col == 0 and i == len(grid) - 1
-        x = 0.0 if alone else (-_GRID_X if col == 0 else _GRID_X)
-        y = (row + 1) * _GRID_ROW + 26 if region == "down" else _PARENT_Y - (row + 1) * _GRID_ROW
-        spots[v] = (x, y)
+    row = 0
+    for number, block in enumerate(blocks):
+        grid = list(block)
+        if region == "up" and number == 0 and grid:
+            spots[grid.pop(0)] = (0.0, _PARENT_Y)
+        for i, v in enumerate(grid):
+            r, col = divmod(i, 2)
+            alone = col == 0 and i == len(grid) - 1
+            x = 0.0 if alone else (-_GRID_X if col == 0 else _GRID_X)
+            rows = row + r + 1
+            y = rows * _GRID_ROW + 26 if region == "down" else _PARENT_Y - rows * _GRID_ROW
+            spots[v] = (x, y)
+        row += (len(grid) + 1) // 2
+    return spots
+
+
+def _place_column(
+    x: float, blocks: Sequence[Sequence[EntityKey]]
+) -> dict[EntityKey, tuple[float, float]]:
+    """Centre the first block on the centre's row; stack each further block below it."""
+    spots: dict[EntityKey, tuple[float, float]] = {}
+    first = blocks[0] if blocks else ()
+    y = -(len(first) - 1) * _ROW / 2
+    for number, block in enumerate(blocks):
+        if number and spots:
+            y += _ROW / 2  # a little air between hop counts
+        for v in block:
+            spots[v] = (x, y)
+            y += _ROW
     return spots
 
 
@@ -149,27 +195,44 @@ def _far_path(region: str, a: Node, b: Node, anchor: Node) -> str:
     return _arc(a, b)
 
 
-Reached = Mapping[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]
-
-
 def _place_nodes(
-    G: nx.MultiDiGraph, key: EntityKey, reached: Reached
+    G: nx.MultiDiGraph, key: EntityKey, reached: Reached, depth: int
 ) -> tuple[list[Node], dict[EntityKey, str]]:
     """Return the placed nodes, the centre first, and the region each one sits in."""
-    regions: dict[str, list[EntityKey]] = {"up": [], "down": [], "left": [], "right": []}
+    regions: dict[str, list[list[EntityKey]]] = {
+        name: [[] for _ in range(depth)] for name in ("up", "down", "left", "right")
+    }
     for v in sorted((v for v in reached if v != key), key=lambda v: reached[v][2]):
-        regions[_region(reached, v)].append(v)
+        regions[_region(reached, v)][_hops(reached, v) - 1].append(v)
     centre_label = truncate(title_of(G, key), 30)
-    nodes = [Node(key, 0.0, 0.0, 11.0, "#3949ab", centre_label, 0.0, 28.0, "middle", "gg-centre")]
+    centre = Node(key, 0.0, 0.0, 11.0, "#3949ab", centre_label, 0.0, 28.0, "middle", "gg-centre")
+    nodes = [replace(centre, hit=_hit_box("centre", centre))]
     where = {key: "centre"}
     for name in ("up", "left", "right", "down"):
         for v, (x, y) in _place_region(name, regions[name]).items():
             r = 7.0 if reached[v][0] == key else 5.0
             lx, ly, anchor = _label_spot(name, x, y, r)
             label = truncate(title_of(G, v), _LABEL_CHARS)
-            nodes.append(Node(v, x, y, r, NODE_FILLS[0], label, lx, ly, anchor))
+            node = Node(v, x, y, r, NODE_FILLS[0], label, lx, ly, anchor, tone=0)
+            nodes.append(replace(node, depth=_hops(reached, v), hit=_hit_box(name, node)))
             where[v] = name
     return nodes, where
+
+
+def _hit_box(region: str, n: Node) -> tuple[float, float, float, float]:
+    """Return the tap area of a node: its circle and label, at least a row high and wide.
+
+    Rows are ``_ROW`` apart and the picture is never drawn below ``_PX_PER_UNIT``
+    (it scrolls sideways instead), so each area is over 24 px square on screen.
+    """
+    width = text_em(n.label or "") * _FONT
+    if region in ("left", "right"):
+        x0 = n.x - n.r - 3 if region == "right" else n.x - n.r - 5 - width
+        return x0, n.y - _ROW / 2, n.r * 2 + 8 + width, _ROW
+    width = max(min(width, 2 * _GRID_X - 8), _ROW) + 6
+    top = min(n.y - n.r, n.ly - _FONT) - 3
+    bottom = max(n.y + n.r, n.ly + _FONT * 0.3) + 3
+    return n.x - width / 2, top, width, bottom - top
 
 
 def _route_edges(
@@ -191,7 +254,8 @@ def _route_edges(
             d = _far_path(where[v], a, b, nodes[index[u]] if parent else centre)
         else:
             d = _centre_path(where[v], a, b, centre)
-        edges.append(Edge(kind, index[a.key], index[b.key], d, far))
+        depth = nodes[index[v]].depth
+        edges.append(Edge(kind, index[a.key], index[b.key], d, far, depth))
     return edges
 
 
@@ -200,29 +264,40 @@ def neighbourhood_svg(
     key: EntityKey,
     href: Href,
     *,
-    depth: int = 1,
+    depth: int = 3,
     max_nodes: int = 40,
 ) -> str:
-    """Return an SVG of ``key`` and its neighbours within ``depth`` hops over any relation.
+    """Return a picture of ``key`` and its neighbours within ``depth`` hops over any relation.
 
-    At most ``max_nodes`` nodes (the centre and its parent always), keeping the
-    strongest links: parent, children, requires, related, then mentions.
-    A compass layout rather than a force layout: the parent above, children
-    below, prerequisites left, the rest right, so every page reads the same way.
+    At most ``max_nodes`` nodes within one hop (the centre and its parent
+    always), keeping the strongest links: parent, children, requires, related,
+    then mentions; each further hop adds up to half as many. A compass layout
+    rather than a force layout: the parent above, children below,
+    prerequisites left, the rest right, so every page reads the same way.
+    Nodes and edges carry their hop count and the picture the viewBox of each
+    depth, so the page's depth control shows one, two or three hops
+    (``assets/graph.js``); one hop shows at first. The picture sits in its own
+    scroll box, drawn at full size so every tap area stays large on a phone.
     """
     if key not in G:
         raise UsageError(f"{key!r} is not a concept")
-    reached = _select_neighbourhood(G, key, max(depth, 1), max_nodes)
-    nodes, where = _place_nodes(G, key, reached)
+    depth = min(max(depth, 1), 3)
+    reached = _select_neighbourhood(G, key, depth, max_nodes)
+    nodes, where = _place_nodes(G, key, reached, depth)
+    deepest = max(n.depth for n in nodes)
+    boxes = tuple(
+        bounds([n for n in nodes if n.depth <= d], _FONT, 14.0) for d in range(1, deepest + 1)
+    )
     scene = Scene(
         "gg-neighbourhood",
         "gg-n-" + key,
         f"Concepts around {title_of(G, key)}",
         tuple(nodes),
         tuple(_route_edges(G, reached, nodes, where)),
-        bounds(nodes, _FONT, 14.0),
+        boxes[0] if boxes else bounds(nodes, _FONT, 14.0),
         _FONT,
         1.6,
         True,
+        depth_boxes=boxes,
     )
-    return render(G, scene, href)
+    return f'<div class="gg-scroll">\n{render(G, scene, href)}\n</div>'

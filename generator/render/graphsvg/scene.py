@@ -15,6 +15,7 @@ from types import MappingProxyType
 import networkx as nx
 
 from generator.model import EntityKey, Relation
+from generator.render.graphsvg.labels import GAP_EM, LABEL_PX, level_zoom
 from generator.xmlchars import xml_text
 
 Href = Callable[[EntityKey], str]
@@ -54,6 +55,18 @@ LINK_RANKS: Mapping[tuple[bool, Relation], int] = MappingProxyType(
 NODE_FILLS = ("#5c6bc0", "#e8710a", "#00897b", "#c2185b", "#7cb342", "#8e24aa", "#0288d1")
 
 
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Zoom:
+    """The whole graph's label levels: level ``l`` shows from ``floor * STEP**l`` px per unit."""
+
+    floor: float
+    top: int
+    static: float  # the zoom the picture is drawn at before the script measures it
+
+
 @dataclass(frozen=True, slots=True)
 class Node:
     """A placed node: circle, optional label and where the label sits."""
@@ -68,6 +81,10 @@ class Node:
     ly: float = 0.0
     anchor: str = "middle"
     css: str = ""
+    tone: int = -1  # index into NODE_FILLS, for the ``gg-c<tone>`` class the schemes recolour
+    level: int = -1  # whole graph: the zoom level from which the label shows
+    depth: int = 0  # neighbourhood: hops from the centre
+    hit: Box | None = None  # neighbourhood: the tap area, x, y, width, height
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +96,7 @@ class Edge:
     target: int
     d: str
     far: bool = False
+    depth: int = 0  # neighbourhood: the hops of its farther end
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +113,9 @@ class Scene:
     stroke: float
     edge_titles: bool
     cross_opacity: float = 1.0
+    zoom: Zoom | None = None
+    hidden: frozenset[Relation] = frozenset()  # kinds drawn but off until toggled on
+    depth_boxes: tuple[Box, ...] = ()  # neighbourhood: the viewBox at each depth, 1 first
 
 
 def num(value: float) -> str:
@@ -159,8 +180,8 @@ def trimmed_line(a: Node, b: Node) -> str:
     return f"M{num(x1)} {num(y1)}L{num(x2)} {num(y2)}"
 
 
-def bounds(nodes: Iterable[Node], font: float, margin: float) -> tuple[float, float, float, float]:
-    """Return the viewBox holding every node, label and the legend row above them."""
+def bounds(nodes: Iterable[Node], font: float, margin: float, *, legend: bool = True) -> Box:
+    """Return the viewBox holding every node, its label and tap area, and the legend row."""
     xs, ys = [0.0], [0.0]
     for n in nodes:
         xs += [n.x - n.r, n.x + n.r]
@@ -170,6 +191,12 @@ def bounds(nodes: Iterable[Node], font: float, margin: float) -> tuple[float, fl
             left = {"start": n.lx, "end": n.lx - width}.get(n.anchor, n.lx - width / 2)
             xs += [left, left + width]
             ys += [n.ly - font, n.ly + font * 0.3]
+        if n.hit is not None:
+            xs += [n.hit[0], n.hit[0] + n.hit[2]]
+            ys += [n.hit[1], n.hit[1] + n.hit[3]]
+    if not legend:
+        x0, y0 = min(xs) - margin, min(ys) - margin
+        return x0, y0, max(xs) + margin - x0, max(ys) + margin - y0
     x0, y0 = min(xs) - margin, min(ys) - margin - font * 2.2
     width = max(max(xs) + margin - x0, _legend_width(font) + 2 * margin)
     return x0, y0, width, max(ys) + margin - y0
@@ -199,7 +226,9 @@ def _render_defs(scene: Scene) -> list[str]:
 
 def _edge_group(scene: Scene, kind: Relation, *, legend: bool = False) -> str:
     style = KIND_STYLES[kind]
-    attrs = f'class="gg-edges gg-k-{kind}" stroke="{style.colour}"'
+    attrs = f'class="gg-edges gg-k-{kind}" data-kind="{kind}" stroke="{style.colour}"'
+    if kind in scene.hidden and not legend:
+        attrs += ' display="none"'
     if kind is not Relation.BROADER and scene.cross_opacity < 1 and not legend:
         faint = 0.6 if kind is Relation.MENTIONS else 1.0  # body links are the most numerous
         attrs += f' opacity="{scene.cross_opacity * faint:.2f}"'
@@ -239,6 +268,7 @@ def _render_edges(G: nx.MultiDiGraph, scene: Scene) -> list[str]:
         lines.append(_edge_group(scene, kind))
         for e in mine:
             far = ' class="gg-far"' if e.far else ""
+            far += _depth_attrs(e.depth)
             head = f'<path{far} d="{e.d}" data-e="{e.source} {e.target}"'
             if scene.edge_titles:
                 a, b = (title_of(G, scene.nodes[i].key) for i in (e.source, e.target))
@@ -250,22 +280,51 @@ def _render_edges(G: nx.MultiDiGraph, scene: Scene) -> list[str]:
     return lines
 
 
-def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, font: float) -> str:
+def _depth_attrs(depth: int) -> str:
+    """Tag an item of the neighbourhood with its hops; beyond the first it starts hidden."""
+    if depth == 0:
+        return ""
+    return f' data-d="{depth}"' + (' display="none"' if depth > 1 else "")
+
+
+def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, scene: Scene) -> str:
     url = esc(href(n.key))
     css = "gg-node" + (f" {n.css}" if n.css else "")
+    aliases = "|".join(str(a) for a in G.nodes[n.key].get("aliases") or ())
+    extra = f' data-aliases="{esc(aliases)}"' if aliases and scene.zoom is not None else ""
+    tone = f' class="gg-c{n.tone}"' if n.tone >= 0 else ""
     parts = [
         f'<a class="{css}" href="{url}" xlink:href="{url}" data-key="{esc(n.key)}" '
-        f'data-tags="{esc(" ".join(tags_of(G, n.key)))}">',
+        f'data-tags="{esc(" ".join(tags_of(G, n.key)))}"{extra}{_depth_attrs(n.depth)}>',
         f"<title>{esc(title_of(G, n.key))}</title>",
-        f'<circle cx="{num(n.x)}" cy="{num(n.y)}" r="{num(n.r)}" fill="{n.fill}"/>',
     ]
-    if n.label is not None:
+    if n.hit is not None:
+        x, y, w, h = n.hit
+        parts.append(
+            f'<rect class="gg-hit" x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" '
+            'fill="none" stroke="none" pointer-events="all"/>'
+        )
+    parts.append(f'<circle{tone} cx="{num(n.x)}" cy="{num(n.y)}" r="{num(n.r)}" fill="{n.fill}"/>')
+    if n.label is not None and scene.zoom is not None:
+        parts.append(_render_zoom_label(n, scene.zoom))
+    elif n.label is not None:
         bold = ' font-weight="bold"' if n.css == "gg-centre" else ""
         parts.append(
             f'<text x="{num(n.lx)}" y="{num(n.ly)}" text-anchor="{n.anchor}" '
-            f'stroke-width="{num(font * 0.28)}"{bold}>{esc(n.label)}</text>'
+            f'stroke-width="{num(scene.font * 0.28)}"{bold}>{esc(n.label)}</text>'
         )
     return "".join(parts) + "</a>"
+
+
+def _render_zoom_label(n: Node, zoom: Zoom) -> str:
+    """Write a label sized in em, offset from its anchor in em, and hidden below its level."""
+    gap = f"{'-' if n.anchor == 'end' else ''}{GAP_EM}em"
+    shown = level_zoom(zoom.floor, n.level) <= zoom.static
+    hidden = "" if shown else ' display="none"'
+    return (
+        f'<text x="{num(n.lx)}" y="{num(n.ly)}" dx="{gap}" dy="0.35em" text-anchor="{n.anchor}" '
+        f'data-z="{n.level}"{hidden}>{esc(n.label or "")}</text>'
+    )
 
 
 # The widest a picture is drawn: labels then show at about the page's text size,
@@ -273,23 +332,43 @@ def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, font: float) -> str:
 _PX_PER_UNIT = 0.85
 
 
+def _box_text(box: Box) -> str:
+    return " ".join(num(v) for v in box)
+
+
+def _font_text(font: float) -> str:
+    return f"{font:.4g}" if font < 1 else num(font)
+
+
+def _data_attrs(scene: Scene) -> str:
+    """Return what the script reads: label levels, or the viewBox of each depth."""
+    attrs = ""
+    if scene.zoom is not None:
+        z = scene.zoom
+        attrs += f' data-zfloor="{z.floor:.6g}" data-ztop="{z.top}" data-label-px="{LABEL_PX:g}"'
+    if len(scene.depth_boxes) > 1:
+        boxes = ",".join(_box_text(b) for b in scene.depth_boxes)
+        attrs += f' data-depths="{boxes}"'
+    return attrs
+
+
 def render(G: nx.MultiDiGraph, scene: Scene, href: Href) -> str:
     """Write the scene as standalone SVG text: one element per line, no blank lines."""
-    x0, y0, w, h = scene.box
+    w = scene.box[2]
     ring = min(scene.stroke, 1.6)  # the white ring around circles; labels set their own halo
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'class="gg-graph {scene.css}" viewBox="{num(x0)} {num(y0)} {num(w)} {num(h)}" '
-        f'style="--gg-width: {num(w * _PX_PER_UNIT)}px" '
-        f'font-family="sans-serif" font-size="{num(scene.font)}" role="group" '
+        f'class="gg-graph {scene.css}" viewBox="{_box_text(scene.box)}" '
+        f'style="--gg-width: {num(w * _PX_PER_UNIT)}px"{_data_attrs(scene)} '
+        f'font-family="sans-serif" font-size="{_font_text(scene.font)}" role="group" '
         f'aria-label="{esc(scene.title)}">',
         f"<title>{esc(scene.title)}</title>",
         *_render_defs(scene),
-        *_render_legend(scene),
+        *(_render_legend(scene) if scene.zoom is None else ()),
         *_render_edges(G, scene),
         f'<g class="gg-nodes" fill="#212121" stroke="#fff" stroke-width="{num(ring)}" '
         'stroke-linejoin="round" paint-order="stroke">',
-        *(_render_node(G, n, href, scene.font) for n in scene.nodes),
+        *(_render_node(G, n, href, scene) for n in scene.nodes),
         "</g>",
         "</svg>",
     ]

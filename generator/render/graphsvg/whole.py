@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import networkx as nx
 
 from generator.model import EntityKey, Relation
+from generator.render.graphsvg.labels import LABEL_PX, Label, place_labels, text_em
+from generator.render.graphsvg.legend import whole_legend
 from generator.render.graphsvg.scene import (
     NODE_FILLS,
     Edge,
     Href,
     Node,
     Scene,
+    Zoom,
     bounds,
     links_between,
     neighbours,
+    num,
     render,
     tags_of,
-    text_width,
     title_of,
     trimmed_line,
     truncate,
@@ -28,7 +32,12 @@ from generator.render.graphsvg.scene import (
 _UNIT = 5.0  # a leaf's radius in the whole-graph picture
 _RING = 110.0
 _SPACING = 4 * _UNIT
-_MAX_LABELS = 90
+_LABEL_CHARS = 24
+# Zooms in screen pixels per picture unit: labels are placed from half a phone's
+# column across the picture (the page zooms out to half its width) and drawn,
+# before the script runs, as on a desktop column.
+_FLOOR_PX = 180.0
+_STATIC_PX = 760.0
 
 
 def _forest(
@@ -72,10 +81,16 @@ def _preorder(
 
 def _radial_tree(
     children: Mapping[EntityKey, Sequence[EntityKey]], roots: Sequence[EntityKey]
-) -> tuple[dict[EntityKey, tuple[float, float, int]], dict[EntityKey, int], dict[EntityKey, int]]:
+) -> tuple[
+    dict[EntityKey, tuple[float, float, int]],
+    dict[EntityKey, int],
+    dict[EntityKey, int],
+    list[EntityKey],
+]:
     """Lay the forest out in rings: each subtree owns a sector sized by its leaf count, O(n).
 
-    Returns node -> (angle, radius, depth), subtree sizes and the index of each node's root.
+    Returns node -> (angle, radius, depth), subtree sizes, the index of each
+    node's colour sector, and the concepts heading those sectors.
     """
     order = _preorder(children, roots)
     size = dict.fromkeys(order, 1)
@@ -88,7 +103,7 @@ def _radial_tree(
     sector: dict[EntityKey, tuple[float, float, int]] = {}
     _share(roots, 0.0, 2 * math.pi, first, leaves, sector)
     # Colour by top-level concept; with only one or two, by the level below them too.
-    sectors = [*roots, *(c for r in roots for c in children[r])] if len(roots) < 3 else roots
+    sectors = [*roots, *(c for r in roots for c in children[r])] if len(roots) < 3 else [*roots]
     root_of: dict[EntityKey, int] = {k: i for i, k in enumerate(sectors)}
     for k in order:
         start, stop, depth = sector[k]
@@ -103,7 +118,7 @@ def _radial_tree(
         wanted = per_depth.get(depth, 0) * _SPACING / (2 * math.pi)
         radius.append(max(radius[-1] + _RING, wanted))
     placed = {k: ((a + b) / 2, radius[d], d) for k, (a, b, d) in sector.items()}
-    return placed, size, root_of
+    return placed, size, root_of, sectors
 
 
 def _share(
@@ -123,64 +138,6 @@ def _share(
         at += width
 
 
-Box = tuple[float, float, float, float]
-
-
-class _Obstacles:
-    """Boxes already on the picture, bucketed in a grid so a look-up stays local."""
-
-    def __init__(self, cell: float) -> None:
-        self.cell = cell
-        self.grid: dict[tuple[int, int], list[tuple[Box, EntityKey | None]]] = {}
-
-    def _cells(self, box: Box) -> list[tuple[int, int]]:
-        x0, y0 = int(box[0] // self.cell), int(box[1] // self.cell)
-        x1, y1 = int((box[0] + box[2]) // self.cell), int((box[1] + box[3]) // self.cell)
-        return [(i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1)]
-
-    def add(self, box: Box, owner: EntityKey | None = None) -> None:
-        for cell in self._cells(box):
-            self.grid.setdefault(cell, []).append((box, owner))
-
-    def hits(self, box: Box, owner: EntityKey) -> bool:
-        return any(
-            other != owner and _overlaps(box, placed)
-            for cell in self._cells(box)
-            for placed, other in self.grid.get(cell, ())
-        )
-
-
-def _place_labels(
-    G: nx.MultiDiGraph, nodes: list[Node], size: Mapping[EntityKey, int], font: float
-) -> list[Node]:
-    """Label the largest nodes first, outward or else inward, never over a label or a node."""
-    limit = len(nodes) if len(nodes) <= 150 else _MAX_LABELS
-    obstacles = _Obstacles(font * 4)
-    for n in nodes:
-        obstacles.add((n.x - n.r, n.y - n.r, 2 * n.r, 2 * n.r), n.key)
-    labelled: dict[EntityKey, Node] = {}
-    for n in sorted(nodes, key=lambda n: (-size[n.key], n.key))[: limit * 4]:
-        if len(labelled) >= limit:
-            break
-        text = truncate(title_of(G, n.key), 24)
-        width = text_width(text, font)
-        ly = n.y + font * 0.35
-        outward = n.x >= 0
-        for right in (outward, not outward):
-            lx = n.x + n.r + font * 0.3 if right else n.x - n.r - font * 0.3
-            box = (lx if right else lx - width, ly - font * 0.9, width, font * 1.15)
-            if not obstacles.hits(box, n.key):
-                obstacles.add(box)
-                anchor = "start" if right else "end"
-                labelled[n.key] = Node(n.key, n.x, n.y, n.r, n.fill, text, lx, ly, anchor, n.css)
-                break
-    return [labelled.get(n.key, n) for n in nodes]
-
-
-def _overlaps(a: Box, b: Box) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
-
-
 def _cross_edges(
     G: nx.MultiDiGraph, keys: Sequence[EntityKey], index: Mapping[EntityKey, int]
 ) -> list[tuple[Relation, int, int]]:
@@ -195,28 +152,54 @@ def _cross_edges(
     return found
 
 
+def _label_nodes(
+    G: nx.MultiDiGraph, nodes: list[Node], size: Mapping[EntityKey, int], floor: float
+) -> list[Node]:
+    """Give every node a label and the zoom level from which it shows, largest nodes first."""
+    order = sorted(range(len(nodes)), key=lambda i: (-size[nodes[i].key], nodes[i].key))
+    texts = [truncate(title_of(G, n.key), _LABEL_CHARS) for n in nodes]
+    labels = []
+    for i in order:
+        n = nodes[i]
+        right = n.x >= 0
+        # Placed where the picture will say the anchor is, to the printed decimal.
+        x, y = float(num(n.x + n.r if right else n.x - n.r)), float(num(n.y))
+        labels.append(Label(x, y, right, text_em(texts[i])))
+    levels = place_labels(labels, floor)
+    out = list(nodes)
+    for label, i, level in zip(labels, order, levels, strict=True):
+        n = nodes[i]
+        anchor = "start" if label.right else "end"
+        out[i] = replace(n, label=texts[i], lx=label.x, ly=label.y, anchor=anchor, level=level)
+    return out
+
+
 def whole_graph_svg(G: nx.MultiDiGraph, href: Href, *, tags: Sequence[str] | None = None) -> str:
-    """Return an SVG of the whole graph, or of the concepts carrying any of ``tags``.
+    """Return the whole graph, or the concepts carrying any of ``tags``, with its legend.
 
     A radial tree over ``broader`` (each top-level concept owns a sector of the
     disc, sized by its leaves): O(n), readable as a hierarchy, and fast at
     10,000 concepts where a force layout is not. Other relations are drawn
-    lightly across it; the largest nodes are labelled, the rest on hover or zoom.
+    lightly across it, ``mentions`` hidden until the reader asks for them.
+    Every node has a label with the zoom level from which it shows
+    (``labels``); the HTML legend names the colours and toggles the kinds.
     """
     wanted = {"-".join(t.split()) for t in tags} if tags is not None else None
     keys = sorted(k for k in G if wanted is None or wanted & set(tags_of(G, k)))
     children, roots = _forest(G, keys)
-    placed, size, root_of = _radial_tree(children, roots)
+    placed, size, root_of, sectors = _radial_tree(children, roots)
     nodes = []
     for k in keys:
         angle, radius, _ = placed[k]
         r = _UNIT * (1 + 0.4 * math.log2(size[k]))
-        fill = NODE_FILLS[root_of[k] % len(NODE_FILLS)]
-        nodes.append(Node(k, radius * math.cos(angle), radius * math.sin(angle), r, fill))
+        tone = root_of[k] % len(NODE_FILLS)
+        x, y = radius * math.cos(angle), radius * math.sin(angle)
+        nodes.append(Node(k, x, y, r, NODE_FILLS[tone], tone=tone))
     extent = max((abs(n.x) + n.r for n in nodes), default=_RING)
     extent = max(extent, max((abs(n.y) + n.r for n in nodes), default=_RING), _RING)
-    font = max(4 * _UNIT, extent / 30)
-    nodes = _place_labels(G, nodes, size, font)
+    box = bounds(nodes, 0.0, 4 * _UNIT, legend=False)
+    floor = float(f"{_FLOOR_PX / box[2]:.6g}")
+    nodes = _label_nodes(G, nodes, size, floor)
     index = {k: i for i, k in enumerate(keys)}
     edges = [
         Edge(kind, s, t, trimmed_line(nodes[s], nodes[t]))
@@ -229,10 +212,13 @@ def whole_graph_svg(G: nx.MultiDiGraph, href: Href, *, tags: Sequence[str] | Non
         "The concept graph" + (f" (tags: {', '.join(sorted(wanted))})" if wanted else ""),
         tuple(nodes),
         tuple(edges),
-        bounds(nodes, font, font),
-        font,
+        box,
+        LABEL_PX * box[2] / _STATIC_PX,
         max(1.2, extent / 600),
         False,
         0.4,
+        zoom=Zoom(floor, max((n.level for n in nodes), default=0), _STATIC_PX / box[2]),
+        hidden=frozenset({Relation.MENTIONS}),
     )
-    return render(G, scene, href)
+    legend = whole_legend(G, sectors, scene.hidden)
+    return f'<div class="gg-frame gg-whole-frame">\n{legend}\n{render(G, scene, href)}\n</div>'
