@@ -635,20 +635,50 @@ def test_hover_filter_pan_and_click_in_a_browser(browser: Any, tmp_path: Path) -
     assert errors == []
 
 
+SHOWN_LABELS = """() => Array.from(document.querySelectorAll('svg.gg-whole text[data-z]'))
+  .filter(t => !t.closest('[display="none"]')).map(t => t.getBoundingClientRect().height)"""
+
+
 @pytest.mark.browser
-def test_zooming_into_the_whole_graph_labels_the_nodes_in_view(
+def test_zooming_into_the_whole_graph_shows_more_labels_at_one_size(
     browser: Any, tmp_path: Path
 ) -> None:
     path = tmp_path / "graph.html"
     path.write_text(page_with([whole_graph_svg(random_glossary(400, seed=5), href)]), "utf-8")
     page, errors = open_page(browser, path)
-    assert page.locator(".gg-zoom-labels text").count() == 0
+    first = page.evaluate(SHOWN_LABELS)
+    assert 0 < len(first) < 400
 
     for _ in range(4):
         page.click("button[aria-label='Zoom in']")
-    page.wait_for_selector(".gg-zoom-labels text", timeout=5000)
 
-    assert page.locator(".gg-zoom-labels text").count() > 0
+    zoomed = page.evaluate(SHOWN_LABELS)
+    assert len(zoomed) > len(first)
+    assert max(zoomed) == pytest.approx(max(first), abs=1.0)  # labels keep their size
     page.click("text=Reset")
-    page.wait_for_function("!document.querySelector('.gg-zoom-labels')", timeout=5000)
+    assert len(page.evaluate(SHOWN_LABELS)) == len(first)
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_depth_control_shows_further_hops_and_their_view(browser: Any, tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(page_with([around(BACKPROP, "backpropagation")]), "utf-8")
+    page, errors = open_page(browser, path)
+    calculus = page.locator('a.gg-node[data-key="calculus"]')
+    first = page.get_attribute("svg.gg-graph", "viewBox")
+    assert not calculus.is_visible()
+
+    page.click("text=2 hops")
+
+    assert calculus.is_visible()
+    root = parse(around(BACKPROP, "backpropagation"))
+    wanted = [float(v) for v in root.attrib["data-depths"].split(",")[1].split()]
+    shown = [float(v) for v in (page.get_attribute("svg.gg-graph", "viewBox") or "").split()]
+    assert shown == pytest.approx(wanted)
+    page.click("text=1 hop")
+    assert not calculus.is_visible()
+    assert [float(v) for v in (page.get_attribute("svg.gg-graph", "viewBox") or "").split()] == (
+        pytest.approx([float(v) for v in first.split()])
+    )
     assert errors == []

@@ -154,7 +154,8 @@
     group.setAttribute("aria-label", "How many links out from this concept");
     this.depthButtons = this.depthBoxes.map(function (_, i) {
       var d = i + 1;
-      var button = makeButton(d + (d === 1 ? " hop" : " hops"), "Show concepts up to " + d + " links away");
+      var label = d === 1 ? "Show only the concepts linked to this one" : "Show concepts up to " + d + " links away";
+      var button = makeButton(d + (d === 1 ? " hop" : " hops"), label);
       button.setAttribute("aria-pressed", d === 1 ? "true" : "false");
       button.addEventListener("click", function () { self.setDepth(d); });
       group.appendChild(button);
@@ -298,6 +299,9 @@
     this.svg.classList.add("gg-focus");
     this.lit.push(this.nodes[i]);
     this.links[i].forEach(function (link) {
+      // A link hidden by its kind's switch or by the depth control lights nothing.
+      if (link.edge.getAttribute("display") === "none") return;
+      if (link.edge.parentNode.getAttribute("display") === "none") return;
       this.lit.push(link.edge, this.nodes[link.other]);
     }, this);
     this.lit.forEach(function (el) { el.classList.add("gg-hi"); });

@@ -67,10 +67,11 @@ FAILING_TREE = {
 }
 
 
-def _build(root: Path, *flags: str) -> Path:
+def _build(root: Path, *flags: str, site: Path | None = None) -> Path:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    site = site or root / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", *flags, "--site-dir", "site"],
+        [sys.executable, "-m", "generator.cli", "build", *flags, "--site-dir", str(site)],
         cwd=root,
         env=env,
         capture_output=True,
@@ -79,12 +80,24 @@ def _build(root: Path, *flags: str) -> Path:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return root / "site"
+    return site
 
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build(write_tree_into(tmp_path_factory.mktemp("browser-site"), TREE), "--strict")
+
+
+@pytest.fixture(scope="session")
+def shipped_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the shipped glossary as `make site` does (demos come from its cache when warm)."""
+    return _build(REPO, site=tmp_path_factory.mktemp("shipped-site") / "site")
+
+
+@pytest.fixture(scope="session")
+def shipped_base_url(shipped_site_dir: Path) -> Iterator[str]:
+    with _served(shipped_site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
