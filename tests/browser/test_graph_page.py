@@ -1,4 +1,4 @@
-"""The shipped glossary's graph pictures in Chromium: switches, legend, search, keys, labels, phones."""
+"""The shipped graph pictures in Chromium: switches, legend, search, keys, labels, phones."""
 
 from __future__ import annotations
 
