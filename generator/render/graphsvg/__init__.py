@@ -9,8 +9,11 @@ edges carry ``data-e``, the indices of their two nodes in document order, for
 so a picture reads without a stylesheet, and with ``gg-k-<kind>`` classes that
 ``assets/graph.css`` recolours for the light and dark schemes.
 
-The text has no blank lines, so it can be inlined into Markdown as raw HTML;
-wrap it in a ``<div>`` so Markdown treats it as one HTML block.
+Each function returns one self-contained HTML fragment: the neighbourhood's
+SVG inside its scroll box (``div.gg-scroll``), the whole graph's SVG after its
+legend (``div.gg-frame``). The text has no blank lines and is well-formed XML,
+so it can go into Markdown as one raw HTML block or into a page after
+conversion, unchanged.
 """
 
 from generator.render.graphsvg.neighbourhood import neighbourhood_svg

@@ -19,7 +19,7 @@ the number of labels per level and needs no all-pairs test.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 LABEL_PX = 13.0  # a label's font size on screen, zoom or not
@@ -81,6 +81,9 @@ def level_zoom(floor: float, level: int) -> float:
     return float(floor * STEP**level)
 
 
+_REBUILD = 3  # levels between grid rebuilds: once per doubling of the zoom
+
+
 def place_labels(labels: Sequence[Label], floor: float) -> list[int]:
     """Return each label's level, earlier labels first to claim their space."""
     # Per label, its box edges relative to the anchor in em; one multiplication
@@ -93,6 +96,8 @@ def place_labels(labels: Sequence[Label], floor: float) -> list[int]:
     placed: list[int] = []
     due: dict[int, list[int]] = {0: list(range(len(labels)))}
     reach = 2 * (max((lb.em for lb in labels), default=1.0) + GAP_EM)
+    grid = _Grid(1.0, 1.0)
+    built = -_REBUILD
     for level in range(MAX_LEVELS):
         waiting = sorted(due.pop(level, ()))
         if not waiting:
@@ -100,27 +105,25 @@ def place_labels(labels: Sequence[Label], floor: float) -> list[int]:
                 break
             continue
         em = LABEL_PX / level_zoom(floor, level)
-        # Two boxes meet only if their anchors are closer than a cell in both
-        # directions, so a label's cell and the eight around it hold every rival.
-        cw, ch = reach * em, 2 * HALF_EM * em
-        cells: dict[tuple[int, int], list[int]] = {}
-        for i in placed:
-            cells.setdefault((int(xs[i] // cw), int(ys[i] // ch)), []).append(i)
+        if level - built >= _REBUILD:
+            # Cells sized for this level's boxes stay large enough as boxes shrink
+            # over the next levels, so the grid is rebuilt only now and then.
+            grid = _Grid(reach * em, 2 * HALF_EM * em)
+            for i in placed:
+                grid.add(xs[i], ys[i], i)
+            built = level
         for k in waiting:
             x, y = xs[k], ys[k]
             x0, x1 = x + lefts[k] * em, x + rights[k] * em
-            ci, cj = int(x // cw), int(y // ch)
             rival = -1
-            for cell in ((i, j) for i in (ci - 1, ci, ci + 1) for j in (cj - 1, cj, cj + 1)):
-                for o in cells.get(cell, ()):
-                    xo = xs[o]
-                    if x0 < xo + rights[o] * em and xo + lefts[o] * em < x1 and abs(ys[o] - y) < ch:
+            for o in grid.near(x, y):
+                xo = xs[o]
+                if x0 < xo + rights[o] * em and xo + lefts[o] * em < x1:
+                    if -2 * HALF_EM * em < ys[o] - y < 2 * HALF_EM * em:
                         rival = o
                         break
-                if rival >= 0:
-                    break
             if rival < 0:
-                cells.setdefault((ci, cj), []).append(k)
+                grid.add(x, y, k)
                 levels[k] = level
                 placed.append(k)
             else:
@@ -130,6 +133,28 @@ def place_labels(labels: Sequence[Label], floor: float) -> list[int]:
     for k in due.get(MAX_LEVELS, ()):  # only labels on one spot; shown last rather than never
         levels[k] = MAX_LEVELS
     return levels
+
+
+class _Grid:
+    """Label anchors bucketed in cells at least as wide as two labels and as high as one.
+
+    Two labels can meet only if their anchors are closer than that, so a label's
+    cell and the eight around it hold every label it could meet.
+    """
+
+    def __init__(self, width: float, height: float) -> None:
+        self.width = width
+        self.height = height
+        self.cells: dict[tuple[int, int], list[int]] = {}
+
+    def add(self, x: float, y: float, i: int) -> None:
+        self.cells.setdefault((int(x // self.width), int(y // self.height)), []).append(i)
+
+    def near(self, x: float, y: float) -> Iterator[int]:
+        ci, cj = int(x // self.width), int(y // self.height)
+        for i in (ci - 1, ci, ci + 1):
+            for j in (cj - 1, cj, cj + 1):
+                yield from self.cells.get((i, j), ())
 
 
 def _parting_level(a: Label, b: Label, floor: float) -> int:
