@@ -105,10 +105,11 @@ def place_labels(labels: Sequence[Label], floor: float) -> list[int]:
                 break
             continue
         em = LABEL_PX / level_zoom(floor, level)
+        ch = 2 * HALF_EM * em  # two labels on rows closer than this meet if they meet sideways
         if level - built >= _REBUILD:
             # Cells sized for this level's boxes stay large enough as boxes shrink
             # over the next levels, so the grid is rebuilt only now and then.
-            grid = _Grid(reach * em, 2 * HALF_EM * em)
+            grid = _Grid(reach * em, ch)
             for i in placed:
                 grid.add(xs[i], ys[i], i)
             built = level
@@ -117,11 +118,10 @@ def place_labels(labels: Sequence[Label], floor: float) -> list[int]:
             x0, x1 = x + lefts[k] * em, x + rights[k] * em
             rival = -1
             for o in grid.near(x, y):
-                xo = xs[o]
-                if x0 < xo + rights[o] * em and xo + lefts[o] * em < x1:
-                    if -2 * HALF_EM * em < ys[o] - y < 2 * HALF_EM * em:
-                        rival = o
-                        break
+                xo, dy = xs[o], ys[o] - y
+                if x0 < xo + rights[o] * em and xo + lefts[o] * em < x1 and abs(dy) < ch:
+                    rival = o
+                    break
             if rival < 0:
                 grid.add(x, y, k)
                 levels[k] = level
