@@ -6,7 +6,10 @@ The graph is built in memory: a random parent tree (each concept's parent
 drawn among the earlier ones, so a few levels deep with bushy tops) and half
 as many random ``requires``/``related``/``mentions`` links, from a fixed seed.
 Prints the median seconds and the size of the SVG; the 10k/1k time ratio
-should stay near 10, since the layout is linear in the number of concepts.
+should stay near 10, since the layout is linear in the number of concepts
+(the label levels add a factor of about the logarithm of the zoom range, as a
+larger picture needs deeper zoom before its last labels fit). The whole-graph
+time includes those levels; the per-page time is a neighbourhood of three hops.
 """
 
 from __future__ import annotations
