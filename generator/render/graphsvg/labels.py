@@ -34,21 +34,20 @@ _NARROW = frozenset("iljtfrI.,;:'!|()[] -")
 _WIDE = frozenset("mwMW@%")
 
 
+def _ascii_width(c: str) -> float:
+    if c in _NARROW:
+        return 0.42
+    if c in _WIDE:
+        return 1.0
+    return 0.8 if c.isupper() or c.isdigit() else 0.66
+
+
+_WIDTHS = {chr(i): _ascii_width(chr(i)) for i in range(32, 127)}
+
+
 def text_em(text: str) -> float:
-    """Return an upper bound of ``text``'s width in em."""
-    total = 0.0
-    for c in text:
-        if c in _NARROW:
-            total += 0.42
-        elif c in _WIDE:
-            total += 1.0
-        elif c.isascii() and (c.isupper() or c.isdigit()):
-            total += 0.8
-        elif c.isascii():
-            total += 0.66
-        else:
-            total += 1.0
-    return total
+    """Return an upper bound of ``text``'s width in em (1 em for any character beyond ASCII)."""
+    return sum([_WIDTHS.get(c, 1.0) for c in text])
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,39 +42,32 @@ Reached = Mapping[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]
 def _select_neighbourhood(
     G: nx.MultiDiGraph, key: EntityKey, depth: int, max_nodes: int
 ) -> dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]:
-    """Breadth-first search returning node -> (reached from, rank of that link, order key)."""
+    """Breadth-first search returning node -> (reached from, rank of that link, order key).
+
+    Up to ``max_nodes`` within one hop (the centre and its parents always),
+    and a quarter as many more per further hop; only kept nodes are searched on
+    from, so a page's cost stays bounded however large the glossary around it.
+    """
     reached: dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]] = {key: (key, -1, (0,))}
+    seen = {key}
     frontier = [key]
     for distance in range(1, depth + 1):
         best: dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]] = {}
         for u in frontier:
             for v in neighbours(G, u):
-                if v in reached:
+                if v in seen:
                     continue
                 rank = links_between(G, u, v)[0][0]
                 order = (distance, *reached[u][2][1:], rank, v)
                 if v not in best or order < best[v][2]:
                     best[v] = (u, rank, order)
-        reached.update(best)
-        frontier = sorted(best, key=lambda v: best[v][2])
-    kept = _keep_by_depth(reached, depth, max_nodes)
-    parents = [v for v in reached if reached[v][0] == key and reached[v][1] == 0]
-    return {v: reached[v] for v in sorted(kept | set(parents))}
-
-
-def _keep_by_depth(reached: Reached, depth: int, max_nodes: int) -> set[EntityKey]:
-    """Keep up to ``max_nodes`` within one hop, and half as many more per further hop.
-
-    A node is kept only with the node it was reached from, so every kept node has its edge.
-    """
-    ordered = sorted(reached, key=lambda v: reached[v][2])
-    kept: set[EntityKey] = set()
-    for distance in range(depth + 1):
-        room = max(max_nodes, 1) - len(kept) if distance <= 1 else max(max_nodes // 2, 1)
-        ring = [v for v in ordered if _hops(reached, v) == distance]
-        ring = [v for v in ring if distance == 0 or reached[v][0] in kept]
-        kept.update(ring[: max(room, 0)])
-    return kept
+        seen.update(best)  # a node dropped here is never counted a hop further out
+        ring = sorted(best, key=lambda v: best[v][2])
+        room = max(max_nodes, 1) - 1 if distance == 1 else max(max_nodes // 4, 1)
+        parents = [v for v in ring[room:] if best[v][0] == key and best[v][1] == 0]
+        frontier = ring[: max(room, 0)] + parents
+        reached.update((v, best[v]) for v in frontier)
+    return {v: reached[v] for v in sorted(reached)}
 
 
 def _hops(reached: Reached, v: EntityKey) -> int:
@@ -82,9 +75,10 @@ def _hops(reached: Reached, v: EntityKey) -> int:
     return int(order[0]) if isinstance(order[0], int) else 0
 
 
-def _region(reached: Mapping[EntityKey, tuple[EntityKey, int, object]], v: EntityKey) -> str:
+def _region(
+    reached: Mapping[EntityKey, tuple[EntityKey, int, object]], centre: EntityKey, v: EntityKey
+) -> str:
     """Return where ``v`` goes: the side of the centre its first hop sits on."""
-    centre = next(k for k, (via, rank, _) in reached.items() if rank == -1)
     while reached[v][0] != centre:
         v = reached[v][0]
     rank = reached[v][1]
@@ -203,7 +197,7 @@ def _place_nodes(
         name: [[] for _ in range(depth)] for name in ("up", "down", "left", "right")
     }
     for v in sorted((v for v in reached if v != key), key=lambda v: reached[v][2]):
-        regions[_region(reached, v)][_hops(reached, v) - 1].append(v)
+        regions[_region(reached, key, v)][_hops(reached, v) - 1].append(v)
     centre_label = truncate(title_of(G, key), 30)
     centre = Node(key, 0.0, 0.0, 11.0, "#3949ab", centre_label, 0.0, 28.0, "middle", "gg-centre")
     nodes = [replace(centre, hit=_hit_box("centre", centre))]
@@ -271,7 +265,7 @@ def neighbourhood_svg(
 
     At most ``max_nodes`` nodes within one hop (the centre and its parent
     always), keeping the strongest links: parent, children, requires, related,
-    then mentions; each further hop adds up to half as many. A compass layout
+    then mentions; each further hop adds up to a quarter as many. A compass layout
     rather than a force layout: the parent above, children below,
     prerequisites left, the rest right, so every page reads the same way.
     Nodes and edges carry their hop count and the picture the viewBox of each
