@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from generator.model import ImageInfo, SourcePath
 from generator.reading import ReadPolicy, read_bytes
@@ -72,12 +73,20 @@ def _raster_info(data: bytes) -> ImageInfo | None:
         try:
             with Image.open(io.BytesIO(data), formats=_RASTERS) as image:
                 width, height = image.size
-                title = image.info.get("Title") or image.getexif().get(_EXIF_DESCRIPTION)
+                title = image.info.get("Title") or _exif_description(image)
         except Exception:  # any unreadable header only means "no size"
             return None
     if width <= 0 or height <= 0:
         return None
     return ImageInfo(width, height, _text(title))
+
+
+def _exif_description(image: Any) -> object:
+    """Return the EXIF ImageDescription, only from EXIF already in the header.
+
+    Without it, a PNG's ``getexif`` decodes the whole image to look further.
+    """
+    return image.getexif().get(_EXIF_DESCRIPTION) if "exif" in image.info else None
 
 
 def _svg_info(head: bytes) -> ImageInfo | None:
