@@ -27,13 +27,17 @@ TREE: dict[str, str | bytes] = {
         "Alpha comes first.\n\n![[boxes.svg]]\n"
     ),
     "entities/beta.md": (
-        "---\nsummary: The second letter.\nparent: alpha\ntags: [greek]\n---\nBeta follows [[alpha]].\n"
+        "---\nsummary: The second letter.\nparent: alpha\ntags: [greek]\n---\n"
+        "Beta follows [[alpha]].\n"
     ),
-    "entities/gamma.md": "---\nparent: beta\n---\nThe third letter, without a summary of its own.\n",
+    "entities/gamma.md": (
+        "---\nparent: beta\n---\nThe third letter, without a summary of its own.\n"
+    ),
     "entities/boxes.svg": SVG,
 }
-PAGES_DIRECTORY = ("", "a-z/", "graph/", "tags/", "tags/greek/") + tuple(
-    f"concepts/{key}/" for key in ("alpha", "beta", "gamma")
+PAGES_DIRECTORY = (
+    *("", "a-z/", "graph/", "tags/", "tags/greek/"),
+    *(f"concepts/{key}/" for key in ("alpha", "beta", "gamma")),
 )
 """Every page of the site, as URLs with use_directory_urls on."""
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, PngImagePlugin
+from trees import write_tree_into
 
 from generator.images import SVG_HEAD, image_info
 from generator.linker import load_concept_graph
 from generator.model import ImageInfo, SiteUrl
 from generator.render.markdown import rewrite_body
-from trees import write_tree_into
 
 
 def raster(fmt: str, size: tuple[int, int], **save: object) -> bytes:
@@ -29,6 +29,12 @@ def titled_png(size: tuple[int, int], title: str) -> bytes:
     return raster("PNG", size, pnginfo=text)
 
 
+def described(text: str) -> bytes:
+    exif = Image.Exif()
+    exif[0x010E] = text  # ImageDescription
+    return exif.tobytes()
+
+
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
@@ -37,6 +43,7 @@ def titled_png(size: tuple[int, int], title: str) -> bytes:
         ("a.gif", raster("GIF", (7, 5)), ImageInfo(7, 5)),
         ("a.webp", raster("WEBP", (40, 10)), ImageInfo(40, 10)),
         ("a.png", titled_png((3, 2), "Loss  per\nepoch"), ImageInfo(3, 2, "Loss per epoch")),
+        ("a.jpg", raster("JPEG", (8, 6), exif=described("A cat")), ImageInfo(8, 6, "A cat")),
         ("a.svg", b'<svg width="120" height="80"/>', ImageInfo(120, 80)),
         ("a.svg", b'<svg width="120px" height="80px"/>', ImageInfo(120, 80)),
         ("a.svg", b'<svg viewBox="0 0 520 220"/>', ImageInfo(520, 220)),
@@ -44,7 +51,8 @@ def titled_png(size: tuple[int, int], title: str) -> bytes:
         ("a.svg", b'<svg viewBox="0 0 50 25" width="100%"/>', ImageInfo(50, 25)),
         (
             "a.svg",
-            b'<?xml version="1.0"?>\n<SVG viewBox="0 0 4 3">\n<title id="t">A &amp; B</title></SVG>',
+            b'<?xml version="1.0"?>\n<SVG viewBox="0 0 4 3">\n'
+            b'<title id="t">A &amp; B</title></SVG>',
             ImageInfo(4, 3, "A & B"),
         ),
         ("a.svg", b'<svg width="10cm" height="5cm"/>', None),  # no pixel size to give
