@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 from trees import write_tree_into
 
+from generator.cli import main
 from generator.render.siteconfig import site_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,15 +49,9 @@ def build_site(root: Path, *, site_url: str | None, directory_urls: bool) -> Pat
     config["use_directory_urls"] = directory_urls
     if site_url is not None:
         config["site_url"] = site_url
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", "--strict", "--site-dir", "site"],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    site = root / "site"
+    argv = ["build", "--strict", "--config", str(config_file), "--site-dir", str(site)]
+    assert main(argv) == 0
+    return site

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,20 +40,6 @@ class _NotFoundHandler(SimpleHTTPRequestHandler):
         del format, args
 
 
-@contextmanager
-def served(folder: Path, prefix: str) -> Iterator[str]:
-    handler_class = type("Handler", (_NotFoundHandler,), {"prefix": prefix})
-    handler = functools.partial(handler_class, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 # Without site_url the site is served from the server's root; with one, from its path.
 CASES = {
     "plain-urls-at-root": (None, False, "/"),
@@ -65,11 +48,14 @@ CASES = {
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, serve: Any
+) -> Iterator[str]:
     site_url, directory_urls, prefix = CASES[request.param]
     root = tmp_path_factory.mktemp(f"not-found-{request.param}")
     folder = build_site(root, site_url=site_url, directory_urls=directory_urls)
-    with served(folder, prefix) as url:
+    handler = type("Handler", (_NotFoundHandler,), {"prefix": prefix})
+    with serve(folder, handler, prefix) as url:
         yield url
 
 
