@@ -1,4 +1,7 @@
-"""The 404 page at any depth: served for a missing URL folders deep, styled, with working links."""
+"""Metadata pages in Chromium: the 404 page at any depth, and image boxes kept before images load.
+
+The 404 page is requested folders deep and must come styled, with links that open pages.
+"""
 
 from __future__ import annotations
 
@@ -108,3 +111,21 @@ def assert_links_reach_pages(watch: PageWatch, site: str) -> None:
     for href in ours:
         status = watch.page.request.get(href).status
         assert status == 200, href
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_image_box_is_reserved_before_the_image_loads(browser: Any, site: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    try:
+        page = context.new_page()
+        page.route("**/images/*", lambda route: None)  # held: the image is still loading
+        page_url = site + ("concepts/alpha/" if site.endswith("/notes/") else "concepts/alpha.html")
+        page.goto(page_url, wait_until="domcontentloaded")
+        image = page.locator("article img[alt='Two boxes']")
+        assert image.evaluate("img => img.complete") is False
+        box = image.bounding_box()
+        assert box is not None and 0 < box["width"] <= 300
+        # The header's 300x120 holds the space: no jump when the image comes.
+        assert abs(box["height"] - box["width"] * 120 / 300) < 1.5
+    finally:
+        context.close()
