@@ -135,11 +135,8 @@ class Resolver:
         info = self._images[target.source]
         if image_alt(link, info) is None:
             name = PurePosixPath(target.source).name
-            written = (
-                f"![what it shows]({name})"
-                if link.style is LinkStyle.MARKDOWN
-                else (f"![[{name}|what it shows]]")
-            )
+            markdown = link.style is LinkStyle.MARKDOWN
+            written = f"![what it shows]({name})" if markdown else f"![[{name}|what it shows]]"
             message = f"image '{name}' has no alt text: describe it, as in {written}"
             self.report.warning(entity.source, link.line, link.col, message, "image-no-alt")
         return AssetTarget(target.source, target.path, info)
