@@ -4,7 +4,8 @@ Raster formats are read by Pillow, which parses only the header when a file is
 opened (nothing is decoded); SVG by its root element, looked for in the first
 ``SVG_HEAD`` bytes. Either way a file costs a bounded read, never a decode.
 The title is the figure's own: an SVG's first ``<title>``, or a raster's
-``Title`` text chunk or EXIF ``ImageDescription``.
+``Title`` text chunk or EXIF ``ImageDescription``. EXIF is read only when the
+header holds it: asked for more, Pillow would decode a PNG to look further.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from generator.model import ImageInfo, SourcePath
 from generator.reading import ReadPolicy, read_bytes
@@ -25,6 +25,7 @@ SVG_HEAD = 65_536
 RASTER_HEAD = 262_144  # room for EXIF and colour profiles before a JPEG's size
 _RASTERS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
 _EXIF_DESCRIPTION = 0x010E
+_EXIF_ORIENTATION = 0x0112
 _SVG_TAG = 8192  # longest root tag read for attributes
 _ATTRIBUTE = re.compile(rb"""([A-Za-z_:][-\w:.]{0,64})\s*=\s*("[^"]*"|'[^']*')""")
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(px)?\s*")
@@ -73,20 +74,16 @@ def _raster_info(data: bytes) -> ImageInfo | None:
         try:
             with Image.open(io.BytesIO(data), formats=_RASTERS) as image:
                 width, height = image.size
-                title = image.info.get("Title") or _exif_description(image)
+                exif = image.getexif() if "exif" in image.info else {}
+                title = image.info.get("Title") or exif.get(_EXIF_DESCRIPTION)
+                # Browsers turn a photo upright by its EXIF orientation; 5-8 swap the sides.
+                if exif.get(_EXIF_ORIENTATION, 1) in (5, 6, 7, 8):
+                    width, height = height, width
         except Exception:  # any unreadable header only means "no size"
             return None
     if width <= 0 or height <= 0:
         return None
     return ImageInfo(width, height, _text(title))
-
-
-def _exif_description(image: Any) -> object:
-    """Return the EXIF ImageDescription, only from EXIF already in the header.
-
-    Without it, a PNG's ``getexif`` decodes the whole image to look further.
-    """
-    return image.getexif().get(_EXIF_DESCRIPTION) if "exif" in image.info else None
 
 
 def _svg_info(head: bytes) -> ImageInfo | None:

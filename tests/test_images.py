@@ -29,9 +29,10 @@ def titled_png(size: tuple[int, int], title: str) -> bytes:
     return raster("PNG", size, pnginfo=text)
 
 
-def described(text: str) -> bytes:
+def described(text: str, orientation: int = 1) -> bytes:
     exif = Image.Exif()
     exif[0x010E] = text  # ImageDescription
+    exif[0x0112] = orientation
     return exif.tobytes()
 
 
@@ -44,6 +45,8 @@ def described(text: str) -> bytes:
         ("a.webp", raster("WEBP", (40, 10)), ImageInfo(40, 10)),
         ("a.png", titled_png((3, 2), "Loss  per\nepoch"), ImageInfo(3, 2, "Loss per epoch")),
         ("a.jpg", raster("JPEG", (8, 6), exif=described("A cat")), ImageInfo(8, 6, "A cat")),
+        # A photo taken on its side is shown upright: its box is the other way round.
+        ("a.jpg", raster("JPEG", (8, 6), exif=described("Up", 6)), ImageInfo(6, 8, "Up")),
         ("a.svg", b'<svg width="120" height="80"/>', ImageInfo(120, 80)),
         ("a.svg", b'<svg width="120px" height="80px"/>', ImageInfo(120, 80)),
         ("a.svg", b'<svg viewBox="0 0 520 220"/>', ImageInfo(520, 220)),
