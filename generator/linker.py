@@ -25,6 +25,7 @@ from generator.checks import (
     register_names,
 )
 from generator.headings import Slugify, default_slugify
+from generator.images import header_reader
 from generator.load import display_path, load_entities
 from generator.model import (
     ConceptGraph,
@@ -38,8 +39,8 @@ from generator.model import (
     ResolvedLink,
     SourcePath,
 )
-from generator.reading import DEFAULT_POLICY, ReadPolicy
-from generator.resolver import Resolver, check_transclusion
+from generator.reading import DEFAULT_POLICY, ReadPolicy, real_folder
+from generator.resolver import Measure, Resolver, check_transclusion
 from generator.slugs import is_valid_key, name_slug
 
 __all__ = ["link_entities", "load_concept_graph", "name_slug", "resolve_name"]
@@ -205,12 +206,14 @@ def link_entities(
     *,
     root: str = "entities",
     slugify: Slugify | None = None,
+    measure: Measure | None = None,
 ) -> ConceptGraph:
     """Return the checked concept graph of ``entities`` with every diagnostic, sorted.
 
     ``root`` is the entities folder as sources show it; ``slugify`` the heading
     slugify MkDocs will use (``toc``'s default when None). ``demos_dir`` None
-    skips the check that each demo has a file.
+    skips the check that each demo has a file. ``measure`` reads embedded
+    images' headers (none are read when None).
     """
     every = sorted(entities, key=lambda e: e.source)
     report = Reporter()
@@ -220,7 +223,9 @@ def link_entities(
     for entity in every:
         linker.link_fields(entity)
         linker.check_demos(entity)
-    resolver = Resolver(kept, names, ambiguous, images, root, slugify or default_slugify(), report)
+    resolver = Resolver(
+        kept, names, ambiguous, images, root, slugify or default_slugify(), report, measure
+    )
     body = resolver.resolve_all(every)
     for entity, target, link in body.mentions:
         if target != entity.key:
@@ -296,4 +301,7 @@ def load_concept_graph(
     with _collector_paused():
         entities, diagnostics, images = load_entities(entities_dir, policy)
         root = display_path(entities_dir)
-        return link_entities(entities, images, demos_dir, diagnostics, root=root, slugify=slugify)
+        measure = header_reader(real_folder(entities_dir), policy)
+        return link_entities(
+            entities, images, demos_dir, diagnostics, root=root, slugify=slugify, measure=measure
+        )

@@ -16,7 +16,7 @@ _WIKI_PATTERN = r"\[\[([^\[\]\n]*(?:\][^\[\]\n]+)*)\]\]"
 _WIKI = re.compile(_WIKI_PATTERN)
 _LINK = re.compile(
     _WIKI_PATTERN + r"|\[([^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]"
-    r"\(\s*(<[^<>\n]+>|[^\s()<>]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+    r"\(\s*(<[^<>\n]+>|[^\s()<>]+)(?:\s+(?:\"([^\"\n]*)\"|'([^'\n]*)'))?\s*\)"
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SIZE = re.compile(r"(\d+)(?:x\d+)?")
@@ -63,11 +63,11 @@ def _wiki_link(inner: str, embed: bool) -> tuple[str, str | None, str | None, in
     heading = heading_text.strip() or None if hash_ else None
     if not target and heading is None:
         return None
-    label: str | None = label_text.strip() if bar else None
-    width: int | None = None
-    if embed and label is not None and (size := _SIZE.fullmatch(label)):
-        width, label = int(size.group(1)), None
-    return target, heading, label or None, width
+    if not bar:
+        return target, heading, None, None
+    # Obsidian sizes an embed as ![[x.png|300]] or, with alt text, ![[x.png|alt|300]].
+    label, width = _sized(label_text) if embed else (label_text.strip() or None, None)
+    return target, heading, label, width
 
 
 def _markdown_target(destination: str) -> tuple[str, str | None] | None:
@@ -90,10 +90,16 @@ def _markdown_label(label: str, embed: bool) -> tuple[str | None, int | None]:
     """Return a Markdown link's label and, for an embed, Obsidian's ``alt|300`` width."""
     text = label.strip()
     if embed and "|" in text:
-        alt, _, size = text.rpartition("|")
-        if (width := _SIZE.fullmatch(size.strip())) is not None:
-            return alt.strip() or None, int(width.group(1))
+        return _sized(text)
     return text or None, None
+
+
+def _sized(text: str) -> tuple[str | None, int | None]:
+    """Return the text before a trailing ``|300`` (or ``|300x200``) and that width."""
+    alt, _, size = text.rpartition("|")
+    if (width := _SIZE.fullmatch(size.strip())) is not None:
+        return alt.strip() or None, int(width.group(1))
+    return text.strip() or None, None
 
 
 def _matches(body: str, protected: list[Range]) -> list[tuple[re.Match[str], int]]:
@@ -148,7 +154,9 @@ def _scan(body: str, body_line: int, protected: list[Range]) -> list[Link]:
             col = at - body.rfind("\n", 0, at)
             label, width = _markdown_label(match.group(2), embed)
             span = (at, match.end())
-            links.append(Link(*found, label, embed, width, span, line, col, LinkStyle.MARKDOWN))
+            title = match.group(4) or match.group(5) or None
+            style = LinkStyle.MARKDOWN
+            links.append(Link(*found, label, embed, width, span, line, col, style, title))
     return links
 
 
@@ -202,6 +210,7 @@ def strip_comments(body: str, body_line: int) -> tuple[str, tuple[Link, ...]]:
             link.line,
             link.col,
             link.style,
+            link.title,
         )
         for link in links
     )

@@ -34,7 +34,7 @@ from generator.headings import Slugify
 from generator.outputs import check_output_folder
 from generator.reading import ReadPolicy, parse_size
 from generator.render.pages import asset_files
-from generator.render.siteconfig import NAV, asset_urls, site_config
+from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
 
 log = get_plugin_logger("glossgraph")
 
@@ -92,6 +92,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         css, js = asset_urls(asset_files())
         config.extra_css.extend(u for u in css if u not in config.extra_css)
         config.extra_javascript.extend(js)
+        _add_overrides(config)
         self._built = self._build(config)
         _report(self._built, strict=self.config.strict)
         return config
@@ -181,6 +182,13 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     def _path(config: MkDocsConfig, value: str) -> Path:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         return (base_dir / value).resolve()
+
+
+def _add_overrides(config: MkDocsConfig) -> None:
+    """Put our templates (Open Graph tags) after the user's ``custom_dir``, before the theme's."""
+    ours = str(THEME_OVERRIDES)
+    if ours not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, ours)
 
 
 def _toc_slugify(config: MkDocsConfig) -> Slugify | None:

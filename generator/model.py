@@ -88,6 +88,7 @@ class Link:
     line: int
     col: int
     style: LinkStyle = LinkStyle.WIKI
+    title: str | None = None  # a Markdown link's "title", for an image its fallback alt text
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +106,24 @@ class ConceptTarget:
 
 @dataclass(frozen=True, slots=True)
 class AssetTarget:
-    """A link that reaches a file of the entities folder, and where it goes in the docs tree."""
+    """A link that reaches a file of the entities folder, and where it goes in the docs tree.
+
+    ``image`` is what the file's header says (size, own title) when it is an
+    image that could be read; None otherwise.
+    """
 
     source: SourcePath
     path: SiteUrl
+    image: ImageInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """An image's intrinsic size in CSS pixels and the title the file itself carries."""
+
+    width: int
+    height: int
+    title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,8 +105,11 @@ def _too_big(size: int, policy: ReadPolicy) -> str:
     )
 
 
-def read_bytes(path: str | Path, folder: str, policy: ReadPolicy) -> bytes:
-    """Return the bytes of ``path``, found in the real ``folder``; raise ReadRefused or OSError."""
+def read_bytes(path: str | Path, folder: str, policy: ReadPolicy, head: int | None = None) -> bytes:
+    """Return the bytes of ``path``, found in the real ``folder``; raise ReadRefused or OSError.
+
+    ``head`` reads at most that many bytes from the start (a file's header).
+    """
     problem = refusal(path, folder, policy)
     if problem is not None:
         raise ReadRefused(problem)
@@ -116,6 +119,8 @@ def read_bytes(path: str | Path, folder: str, policy: ReadPolicy) -> bytes:
         problem = _stat_refusal(os.fstat(fd), policy)
         if problem is not None:
             raise ReadRefused(problem)
+        if head is not None:
+            return file.read(head)
         data = file.read(policy.max_file_size + 1)
     if len(data) > policy.max_file_size:
         raise ReadRefused(_too_big(len(data), policy))

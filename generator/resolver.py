@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -28,7 +28,9 @@ from generator.model import (
     Dangling,
     Entity,
     EntityKey,
+    ImageInfo,
     Link,
+    LinkStyle,
     ResolvedLink,
     SiteUrl,
     SourcePath,
@@ -42,11 +44,14 @@ PAGE_SHOWN = frozenset(
 )
 """Codes of errors a page can show as marked text: a build goes on with them."""
 
+Measure = Callable[[SourcePath], ImageInfo | None]
+"""Reads an image file's header: its size and own title (None when it cannot be read)."""
+
 
 def asset_path(source: SourcePath) -> SiteUrl:
     """Return the docs path a file of the entities folder is copied to."""
     name = PurePosixPath(source).name
-    folder = "images" if PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES else "files"
+    folder = "images" if _is_image(SourcePath(name)) else "files"
     return SiteUrl(f"{folder}/{name}")
 
 
@@ -76,7 +81,9 @@ class Resolver:
     root: str
     slugify: Slugify
     report: Reporter
+    measure: Measure | None = None
     _paths: dict[str, EntityKey] = field(default_factory=dict)
+    _images: dict[SourcePath, ImageInfo | None] = field(default_factory=dict)
     _file_paths: dict[str, SourcePath] = field(default_factory=dict)
     _headings: dict[EntityKey, tuple[Heading, ...]] = field(default_factory=dict)
     _blocks: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
@@ -117,7 +124,22 @@ class Resolver:
         if isinstance(target, Dangling):
             message = target.reason + (f" (did you mean '{target.hint}'?)" if target.hint else "")
             self.report.error(entity.source, link.line, link.col, message, target.code)
+        elif isinstance(target, AssetTarget) and link.embed and _is_image(target.source):
+            target = self._image(entity, link, target)
         return ResolvedLink(link, target)
+
+    def _image(self, entity: Entity, link: Link, target: AssetTarget) -> AssetTarget:
+        """Return the embedded image with its header read; warn when nothing gives its alt text."""
+        if target.source not in self._images:
+            self._images[target.source] = self.measure(target.source) if self.measure else None
+        info = self._images[target.source]
+        if image_alt(link, info) is None:
+            name = PurePosixPath(target.source).name
+            markdown = link.style is LinkStyle.MARKDOWN
+            written = f"![what it shows]({name})" if markdown else f"![[{name}|what it shows]]"
+            message = f"image '{name}' has no alt text: describe it, as in {written}"
+            self.report.warning(entity.source, link.line, link.col, message, "image-no-alt")
+        return AssetTarget(target.source, target.path, info)
 
     def _target(self, entity: Entity, link: Link) -> ConceptTarget | AssetTarget | Dangling:
         written = link.target.strip()
@@ -210,6 +232,18 @@ class Resolver:
         if found is None:
             found = self._blocks[key] = block_ids(self.entities[key].body)
         return found
+
+
+def _is_image(source: SourcePath) -> bool:
+    return PurePosixPath(source).suffix.lower() in IMAGE_SUFFIXES
+
+
+def image_alt(link: Link, info: ImageInfo | None) -> str | None:
+    """Return an embedded image's alt text: the author's caption or alt, title, or the file's own.
+
+    None means nothing describes it; the page then marks it decorative (``alt=""``).
+    """
+    return link.label or link.title or (info.title if info else None)
 
 
 def _outside(written: str) -> Dangling:

@@ -302,7 +302,9 @@ def test_graph_nodes_edges_and_names(write_tree: TreeWriter, tmp_path: Path) -> 
 def test_images_resolve_by_file_name(write_tree: TreeWriter, tmp_path: Path) -> None:
     write_tree(tmp_path, {"entities/assets/deep/Plot.PNG": b"\x89PNG"})
     cg = _graph(
-        write_tree, tmp_path, {**BASE, "x.md": _front(parent="attention") + "![[plot.png]]\n"}
+        write_tree,
+        tmp_path,
+        {**BASE, "x.md": _front(parent="attention") + "![[plot.png|A plot]]\n"},
     )
     assert cg.diagnostics == ()
     assert cg.images == {"plot.png": "entities/assets/deep/Plot.PNG"}

@@ -61,8 +61,16 @@ CASES = [
         '<span class="gg-dangling" title="&#39;../outside.md&#39; is outside the entities folder:'
         ' move the file into it or link to it by its URL">text</span>',
     ),
-    ("![[plot.png|300]]", '![plot](../images/plot.png){ width="300" }'),
-    ("![[img/plot.png]]", "![plot](../images/plot.png)"),
+    # Alt text is the author's caption, alt or title, never the file name.
+    ("![[plot.png|300]]", '![](../images/plot.png){ width="300" }'),
+    ("![[img/plot.png]]", "![](../images/plot.png)"),
+    ("![[plot.png|Loss per epoch|300]]", '![Loss per epoch](../images/plot.png){ width="300" }'),
+    ("![[plot.png|Loss per epoch]]", "![Loss per epoch](../images/plot.png)"),
+    (
+        '![It\'s "x" & <y>](img/plot.png "Fig. 1")',
+        '![It&#39;s &#34;x&#34; &#38; &#60;y&#62;](../images/plot.png "Fig. 1")',
+    ),
+    ('![](img/plot.png "Fig. 1")', '![Fig. 1](../images/plot.png "Fig. 1")'),
     (
         "[[nowhere]]",
         '<span class="gg-dangling" title="link target &#39;nowhere&#39; is not a concept">'

@@ -48,7 +48,8 @@ SITE: Mapping[str, str | bytes] = {
         "---\nsummary: Layers of simple units.\nparent: machine-learning\n"
         "requires: [artificial-neuron]\ntags: [architecture]\naliases: [ANN]\n---\n"
         "Built from [[artificial-neuron|neurons]]: $y = Wx + b$, costs \\$5.\n\n"
-        "![[plot.png|200]]\n\n## Training\n\nSee [[artificial-neuron#Weights]] and `[[code]]`.\n"
+        "![[plot.png|A plot|200]]\n\n## Training\n\n"
+        "See [[artificial-neuron#Weights]] and `[[code]]`.\n"
     ),
     "entities/artificial-neuron.md": (
         "---\nsummary: A weighted sum and a non-linearity.\nparent: machine-learning\n"

@@ -20,6 +20,8 @@ from generator.model import (
     Dangling,
     Entity,
     EntityKey,
+    ImageInfo,
+    Link,
     LinkStyle,
     ResolvedLink,
     SiteUrl,
@@ -27,7 +29,7 @@ from generator.model import (
 )
 from generator.render.mathml import render_math
 from generator.render.text import asset_href, escape_attr, escape_inline, relative_url
-from generator.resolver import IMAGE_SUFFIXES
+from generator.resolver import IMAGE_SUFFIXES, image_alt
 
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _LABEL_SPECIAL = re.compile(r"[\[\]]")
@@ -121,7 +123,9 @@ def _render_record(
         return _dangling(record, target.reason)
     if isinstance(target, AssetTarget):
         assets[target.path] = target.source
-        return _render_asset(record, target, out)
+        # An attribute list the author put right after the image is the image's own.
+        sized = not entity.body.startswith("{", record.link.span[1])
+        return _render_asset(record, target, out, sized)
     if record.link.embed and depth < _MAX_DEPTH and _alone_on_line(entity.body, record.link.span):
         return _render_transclusion(record, target, out, assets, depth)
     return _render_concept_link(record, target, out)
@@ -140,16 +144,16 @@ def _render_concept_link(record: ResolvedLink, target: ConceptTarget, out: _Targ
     return f"[{_label(record, shown)}]({url})"
 
 
-def _render_asset(record: ResolvedLink, target: AssetTarget, out: _Target) -> str:
+def _render_asset(
+    record: ResolvedLink, target: AssetTarget, out: _Target, sized: bool = True
+) -> str:
     link = record.link
     name = PurePosixPath(target.source).name
     suffix = PurePosixPath(name).suffix.lower()
     if not link.embed:
         return f"[{_label(record)}]({relative_url(out.page, target.path)})"
     if suffix in IMAGE_SUFFIXES:
-        alt = escape_inline(link.label or PurePosixPath(name).stem)
-        size = f'{{ width="{link.width}" }}' if link.width else ""
-        return f"![{alt}]({relative_url(out.page, target.path)}){size}"
+        return _render_image(link, target, relative_url(out.page, target.path), sized)
     # Raw HTML is not rewritten by MkDocs, so its URLs are those of the built page.
     href = escape_attr(asset_href(out.page, target.path, out.directory_urls))
     title = escape_attr(link.label or name)
@@ -165,6 +169,27 @@ def _render_asset(record: ResolvedLink, target: AssetTarget, out: _Target) -> st
         audio = f'<audio class="gg-audio" controls preload="metadata" src="{href}">'
         return f'<span class="gg-embed">{audio}{fallback}</audio></span>'
     return f"[{escape_inline(link.label or name)}]({relative_url(out.page, target.path)})"
+
+
+def _render_image(link: Link, target: AssetTarget, url: str, sized: bool) -> str:
+    """Return an image with its alt text and, from its header, the box it takes.
+
+    No alt text at all gives ``alt=""``: the image is decorative to a screen
+    reader (check has warned about it), never its file name read aloud.
+    """
+    alt = escape_inline(image_alt(link, target.image) or "")
+    title = f' "{escape_inline(link.title)}"' if link.title else ""
+    size = _image_size(link, target.image) if sized else ""
+    return f"![{alt}]({url}{title}){size}"
+
+
+def _image_size(link: Link, info: ImageInfo | None) -> str:
+    """Return the attribute list giving an image's width and height (scaled to a set width)."""
+    if info is None:
+        return f'{{ width="{link.width}" }}' if link.width else ""
+    width = link.width or info.width
+    height = max(1, round(width * info.height / info.width))
+    return f'{{ width="{width}" height="{height}" }}'
 
 
 def _render_transclusion(

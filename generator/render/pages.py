@@ -150,7 +150,7 @@ def _render_header(graph: ConceptGraph, entity: Entity, found: Listing) -> str:
     crumbs += [_link(graph, page, ancestor) for ancestor in found.ancestors]
     # The breadcrumb comes before the title, as on most sites, so the title sits on the prose.
     lines = [
-        page_meta(entity.title),
+        page_meta(entity.title, description=_description(entity), article=True),
         " › ".join(crumbs),
         "{: .gg-breadcrumb data-search-exclude }",
         "",
@@ -167,6 +167,11 @@ def _render_header(graph: ConceptGraph, entity: Entity, found: Listing) -> str:
     if entity.summary and entity.summary_given:  # else the body's first paragraph is the summary
         lines += ["", escape_inline(entity.summary), "{: .gg-lead }"]
     return "\n".join(lines)
+
+
+def _description(entity: Entity) -> str:
+    """Return the concept page's description: its summary, or what the page is about."""
+    return entity.summary or f"{entity.title}: what it is and how it relates to other concepts."
 
 
 def _render_demos(entity: Entity, demos: Mapping[DemoId, DemoMarkdown]) -> str:
@@ -204,13 +209,16 @@ def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
     g = graph.graph
     demos = {demo for key in graph.entities for demo in g.nodes[key].get("demos", ())}
     tags = {tag for entity in graph.entities.values() for tag in entity.tags}
-    lines = [
-        page_meta(),
-        f"# {escape_inline(options.site_name)}",
-        "",
+    intro = (
         f"A glossary of {_count(len(graph.entities), 'concept')} joined by"
         f" {_count(g.number_of_edges(), 'relation')}, with {_count(len(tags), 'tag')} and"
-        f" {_count(len(demos), 'demo')} whose outputs come from real runs.",
+        f" {_count(len(demos), 'demo')} whose outputs come from real runs."
+    )
+    lines = [
+        page_meta(description=f"{options.site_name}: {intro[0].lower()}{intro[1:]}"),
+        f"# {escape_inline(options.site_name)}",
+        "",
+        intro,
         "Every concept page links to its parent, children, prerequisites and related concepts.",
         "",
         "Browse: [A–Z](a-z.md) · [Tags](tags/index.md) · [Graph](graph.md)",
@@ -234,7 +242,8 @@ def render_a_to_z(graph: ConceptGraph) -> str:
             link = _link(graph, page, key)
             rows.append((alias, f"- {escape_inline(alias)}: see {link}"))
     rows.sort(key=lambda row: (row[0].casefold(), row[1]))
-    lines = [page_meta(searched=False), "# A–Z", ""]
+    described = f"All {_count(len(graph.entities), 'concept')} from A to Z, each with its summary."
+    lines = [page_meta(description=described, searched=False), "# A–Z", ""]
     letter = None
     for name, row in rows:
         first = name[:1].upper() if name[:1].isalpha() else "#"
@@ -248,7 +257,11 @@ def render_a_to_z(graph: ConceptGraph) -> str:
 def render_graph_page(graph: ConceptGraph, options: RenderOptions) -> str:
     """Return the whole-graph page."""
     lines = [
-        page_meta(searched=False),
+        page_meta(
+            description=f"All {_count(len(graph.entities), 'concept')} and the"
+            f" {_count(graph.graph.number_of_edges(), 'relation')} between them, in one picture.",
+            searched=False,
+        ),
         "# Graph",
         "",
         f"All {len(graph.entities)} concepts and how they relate.",

@@ -62,6 +62,11 @@ THEME: dict[str, Any] = {
 
 EXPORT_MARKER = "# Written by glossgraph export-docs; builds with mkdocs or zensical, no plugin."
 
+THEME_OVERRIDES = Path(__file__).resolve().parents[1] / "theme"
+"""Our template overrides (Open Graph tags): a theme folder the plugin puts before Material's."""
+OVERRIDES_DIR = "overrides"
+"""Where export-docs copies them, next to ``docs/``, named as ``theme.custom_dir``."""
+
 
 def asset_urls(paths: Iterable[str]) -> tuple[list[str], list[str]]:
     """Return the CSS and JS files among our assets, in load order.
@@ -92,7 +97,7 @@ def site_config(site_name: str, docs_dir: str, tree_paths: Iterable[str]) -> dic
 
 
 def export_docs(tree: DocsTree, folder: Path, site_name: str) -> Path:
-    """Write the docs tree to ``folder/docs`` and a plugin-free ``folder/mkdocs.yml``."""
+    """Write the docs tree to ``folder/docs``, our overrides, and a plugin-free ``mkdocs.yml``."""
     config_file = folder / "mkdocs.yml"
     docs = folder / "docs"
     if folder.exists() and not folder.is_dir():
@@ -102,8 +107,11 @@ def export_docs(tree: DocsTree, folder: Path, site_name: str) -> Path:
         if not previous.startswith(EXPORT_MARKER):
             raise UsageError(f"{folder} is not empty and was not written by export-docs")
         shutil.rmtree(docs, ignore_errors=True)
+        shutil.rmtree(folder / OVERRIDES_DIR, ignore_errors=True)
     tree.write(docs)
+    shutil.copytree(THEME_OVERRIDES, folder / OVERRIDES_DIR)
     config = site_config(site_name, "docs", [SiteUrl(p) for p in tree.files])
+    config["theme"] = {**THEME, "custom_dir": OVERRIDES_DIR}
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     config_file.parent.mkdir(parents=True, exist_ok=True)
     config_file.write_text(f"{EXPORT_MARKER}\n{text}", "utf-8")

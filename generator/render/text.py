@@ -29,13 +29,24 @@ SEARCH_EXCLUDE = "{ data-search-exclude }"
 """Attribute list keeping a section out of the search index (Material's search plugin)."""
 
 _NOT_SEARCHED = "search:\n  exclude: true\n"
+DESCRIPTION_MAX = 300
+"""Longest page description: link previews show about this much, search results less."""
 _NO_WRAP = 2**31 - 1  # libyaml's emitter takes an int; no title is that long
 
 
-def page_meta(title: str | None = None, *, searched: bool = True) -> str:
-    """Return a page's front matter: its title, HTML-escaped (themes print titles raw).
+def page_meta(
+    title: str | None = None,
+    *,
+    description: str | None = None,
+    article: bool = False,
+    searched: bool = True,
+) -> str:
+    """Return a page's front matter: title and description, HTML-escaped (themes print them raw).
 
     Every generated page hides the navigation sidebar (the tabs show it).
+    ``description`` becomes the page's ``<meta name="description">`` and its
+    Open Graph description; ``article`` makes its Open Graph type ``article``
+    (a concept) rather than ``website`` (a listing).
 
     ``searched=False`` keeps the page out of the search index: listings that only
     repeat other pages' titles and summaries would make the index grow with
@@ -47,9 +58,26 @@ def page_meta(title: str | None = None, *, searched: bool = True) -> str:
     if title is not None:
         escaped = html.escape(" ".join(title.split()), quote=True)
         lines.append(_yaml_field("title", escaped))
+    if description:
+        lines.append(_yaml_field("description", html.escape(meta_description(description))))
+    if article:
+        lines.append("og_type: article\n")
     if not searched:
         lines.append(_NOT_SEARCHED)
     return f"---\n{''.join(lines)}---\n"
+
+
+def meta_description(text: str) -> str:
+    """Return text as a page description: one line, cut at a word before ``DESCRIPTION_MAX``.
+
+    >>> meta_description("A  short\\nsummary.")
+    'A short summary.'
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= DESCRIPTION_MAX:
+        return flat
+    cut = flat.rfind(" ", 0, DESCRIPTION_MAX)
+    return flat[: cut if cut > 0 else DESCRIPTION_MAX - 1].rstrip(" ,;:.") + "…"
 
 
 def _yaml_field(name: str, value: str) -> str:

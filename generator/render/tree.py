@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.model import ConceptGraph, EntityKey, Relation, SiteUrl
@@ -137,7 +137,8 @@ def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
                 names[path].append(tag)
     index = SiteUrl("tags/index.md")
     pages: dict[SiteUrl, str | bytes] = {}
-    lines = [page_meta(searched=False), "# Tags", ""]
+    described = f"The {len(by_path)} tags and the concepts under each."
+    lines = [page_meta(description=described, searched=False), "# Tags", ""]
     for path in sorted(by_path, key=lambda p: names[p][0].casefold()):
         label = " / ".join(sorted(names[path]))
         count = len(set(by_path[path]))
@@ -149,9 +150,18 @@ def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
     return pages
 
 
-def _tag_page(graph: ConceptGraph, path: SiteUrl, label: str, keys: Iterable[EntityKey]) -> str:
+def _tag_description(graph: ConceptGraph, label: str, keys: Sequence[EntityKey]) -> str:
+    """Return a tag page's description: how many concepts carry the tag, and their titles."""
+    titles = ", ".join(graph.entities[key].title for key in keys)
+    noun = "concept" if len(keys) == 1 else "concepts"
+    return f"{len(keys)} {noun} tagged {label}: {titles}."
+
+
+def _tag_page(graph: ConceptGraph, path: SiteUrl, label: str, keys: Sequence[EntityKey]) -> str:
     lines = [
-        page_meta(f"Tag: {label}", searched=False),
+        page_meta(
+            f"Tag: {label}", description=_tag_description(graph, label, keys), searched=False
+        ),
         f"# Tag: {escape_inline(label)}",
         "",
         f"[All tags]({relative_url(path, SiteUrl('tags/index.md'))})",

@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -111,13 +111,15 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def _served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def _served(
+    folder: Path, handler_class: type[SimpleHTTPRequestHandler] = _QuietHandler, prefix: str = "/"
+) -> Iterator[str]:
+    handler = functools.partial(handler_class, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()
@@ -130,6 +132,12 @@ def _watching(browser: Any, base_url: str) -> Iterator[PageWatch]:
         yield PageWatch(context.new_page(), base_url)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[..., AbstractContextManager[str]]:
+    """Return ``serve(folder, handler_class, prefix)``: serve a folder on 127.0.0.1 meanwhile."""
+    return _served
 
 
 @pytest.fixture(scope="session")
