@@ -1,4 +1,4 @@
-"""The whole-graph checks of the linker: keys, names, children, cycles, lonely nodes."""
+"""The whole-graph checks of the linker: keys, names, children, cycles, lonely nodes, math."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from generator.model import Diagnostic, Entity, EntityKey, Ref, Relation, Severity, SourcePath
+from generator.render.mathml import formula_errors
 from generator.slugs import name_slug, slugify
 from generator.summary import is_placeholder
 
@@ -199,3 +200,18 @@ def check_nodes(
             report.warning(
                 entity.source, *_where(entity, "summary"), message, "placeholder-summary"
             )
+
+
+def check_math(entities: Iterable[Entity], report: Reporter) -> None:
+    """Warn about each formula in a body that cannot be typeset (the page shows its source)."""
+    for entity in entities:
+        line, counted = entity.body_line, 0  # line number of offset ``counted``
+        for problem in formula_errors(entity.body):
+            line += entity.body.count("\n", counted, problem.offset)
+            counted = problem.offset
+            col = problem.offset - entity.body.rfind("\n", 0, problem.offset)
+            message = (
+                f"cannot typeset this formula: {problem.message}"
+                " (fix the TeX, or write \\$ for a literal dollar)"
+            )
+            report.warning(entity.source, line, col, message, "math-unreadable")

@@ -20,6 +20,7 @@ from generator.checks import (
     Reporter,
     check_children,
     check_cycles,
+    check_math,
     check_nodes,
     register_keys,
     register_names,
@@ -236,6 +237,7 @@ def link_entities(
     check_cycles(linker.edges, report)
     connected = {key for u, v, _ in linker.edges for key in (u, v)}
     check_nodes(connected, kept, report)
+    check_math(kept.values(), report)
     graph = _build_graph(kept.values(), linker.edges)
     diagnostics = sorted((*load_diagnostics, *report.diagnostics), key=_order)
     return ConceptGraph(
