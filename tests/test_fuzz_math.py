@@ -1,0 +1,81 @@
+"""The math converter on random and hostile TeX: never an exception, time linear in length.
+
+Uses the profiles of ``test_fuzz`` (``HYPOTHESIS_PROFILE=nightly`` for many more
+examples). Linearity is shown by a ratio measured in one run: the CPU time of
+each hostile shape at 4x the size against 1x, never by a fixed number of seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_fuzz import PROFILE, _cpu, _cpu_budget
+
+from generator.render import mathml
+from generator.render.mathml import formula, formula_errors, render_math
+
+TEX = [
+    "x", "1", " ", "\n", "{", "}", "^", "_", "&", "\\\\", "'", "′", "-", "+", "=", "(", ")",
+    "[", "]", "|", ",", ".", "%", "#", "$", "$$", "\\$", "~", "\\frac", "\\sqrt", "\\sum",
+    "\\left(", "\\right)", "\\left.", "\\right", "\\begin{pmatrix}", "\\end{pmatrix}",
+    "\\begin{cases}", "\\end{cases}", "\\begin{aligned}", "\\end{aligned}", "\\text{",
+    "\\operatorname{", "\\mathbf", "\\hat", "\\underbrace", "\\xrightarrow", "\\max", "\\lim",
+    "\\newcommand{\\a}{\\a\\a}", "\\a", "\\foo", "\\", "é", "😀", "\x00", "<", ">", "\"",
+    "*", "`",
+]
+tex = st.one_of(st.lists(st.sampled_from(TEX), max_size=60).map("".join), st.text(max_size=200))
+
+
+@PROFILE
+@given(source=tex, display=st.booleans())
+def test_formula_never_raises(source: str, display: bool) -> None:
+    out = formula(source, display=display)
+    assert out.startswith(('<span class="gg-math', '<code class="gg-math-error"'))
+    assert "<script" not in out.lower()
+
+
+@PROFILE
+@given(text=tex)
+def test_render_math_and_its_check_never_raise(text: str) -> None:
+    html = render_math(text)
+    assert isinstance(html, str)
+    for problem in formula_errors(text):
+        assert 0 <= problem.offset <= len(text) and problem.message
+
+
+def _line(piece: str) -> Callable[[int], str]:
+    return lambda size: piece * (size // len(piece))
+
+
+HOSTILE: list[tuple[str, Callable[[int], str]]] = [
+    ("many-inline", _line("$x_1$, ")),
+    ("lone-dollars", _line("$a ")),
+    ("escaped-closers", lambda n: "$$" + "\\$$ x " * (n // 6)),
+    ("unclosed-inline", _line("$a\n")),
+    ("one-flat-formula", lambda n: "$$" + "a+" * (n // 2) + "$$"),
+    ("wide-matrix", lambda n: "$$\\begin{pmatrix}" + "1 & -2 \\\\ " * (n // 11) + "\\end{pmatrix}$$"),
+    ("braces-too-deep", lambda n: "$" + "{" * (n // 2) + "x" + "}" * (n // 2) + "$"),
+    ("command-chain", lambda n: "$" + "\\sqrt" * (n // 5) + " x$"),
+    ("long-inline-relations", lambda n: "$" + "a = " * (n // 4) + "b$."),
+]
+SMALL = 40_000
+GROWTH = 4
+BOUND = 3.0 * GROWTH  # linear is ~4x; quadratic would be ~16x and more
+
+
+def _time(text: str) -> float:
+    for cached in (mathml.formula, mathml._pieces, mathml._convert):
+        cached.cache_clear()
+    return _cpu(lambda: (render_math(text), list(formula_errors(text))))
+
+
+@pytest.mark.parametrize("make", [pytest.param(m, id=n) for n, m in HOSTILE])
+def test_hostile_math_is_linear(make: Callable[[int], str]) -> None:
+    _time(make(SMALL // 10))  # warm the converter and the regexes
+    small = max(_time(make(SMALL)), 2e-3)
+    with _cpu_budget(BOUND * small + 5.0):
+        large = _time(make(SMALL * GROWTH))
+    assert large <= BOUND * small + 0.05, f"{large:.3f} s at {GROWTH}x against {small:.3f} s"
