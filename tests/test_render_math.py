@@ -32,35 +32,169 @@ MINUS = "\N{MINUS SIGN}"
 
 # (golden name, where it is written: "file.md:line" or "fixture", the Markdown)
 GOLDEN = [
-    ("minus-result", "backpropagation.md:39", r"$\frac{\partial L}{\partial \hat{y}} = 2(\hat{y} - y) = -4$"),
+    (
+        "minus-result",
+        "backpropagation.md:39",
+        r"$\frac{\partial L}{\partial \hat{y}} = 2(\hat{y} - y) = -4$",
+    ),
     ("minus-interval", "activation-function.md:31", r"$(-1, 1)$"),
     ("minus-leading", "contrastive-learning.md:39", r"$-\ln 0.338 = 1.085$"),
     ("minus-exponent", "adam.md:26", r"$\epsilon = 10^{-8}$"),
-    ("sign-plus", "perceptron.md:14", r"$$\hat y = \operatorname{sign}(\mathbf w^\top \mathbf x + b) \in \{-1, +1\}$$"),
+    (
+        "sign-plus",
+        "perceptron.md:14",
+        r"$$\hat y = \operatorname{sign}(\mathbf w^\top \mathbf x + b) \in \{-1, +1\}$$",
+    ),
     ("frac-display", "sigmoid.md:14", r"$$\sigma(z) = \frac{1}{1 + e^{-z}}$$"),
     ("frac-inline", "chain-rule.md:17", r"$\frac{dy}{du} = 2u$"),
-    ("frac-display-chain", "chain-rule.md:13", r"$$\frac{dy}{dx} = \frac{dy}{du} \cdot \frac{du}{dx}$$"),
-    ("sum-display-left-right", "artificial-neuron.md:15", r"$$y = \phi\left(\sum_{i=1}^{n} w_i x_i + b\right) = \phi(\mathbf{w}^\top \mathbf{x} + b)$$"),
+    (
+        "frac-display-chain",
+        "chain-rule.md:13",
+        r"$$\frac{dy}{dx} = \frac{dy}{du} \cdot \frac{du}{dx}$$",
+    ),
+    (
+        "sum-display-left-right",
+        "artificial-neuron.md:15",
+        (
+            r"$$y = \phi\left(\sum_{i=1}^{n} w_i x_i + b\right) = "
+            r"\phi(\mathbf{w}^\top \mathbf{x} + b)$$"
+        ),
+    ),
     ("sum-inline", "artificial-neuron.md:12", r"$\sum_i w_i x_i + b$"),
-    ("sum-display-nll", "gpt.md:20", r"$$L = -\sum_{i=1}^{n} \log p_\theta(t_i \mid t_1, \dots, t_{i-1})$$"),
-    ("prod-display", "maximum-likelihood.md:15", r"$$\mathcal L(\theta) = \prod_{n=1}^{N} p_\theta(y_n \mid x_n)$$"),
-    ("min-max-display", "gan.md:22", r"$$\min_G \max_D \; \mathbb E_{x}\big[\log D(x)\big] + \mathbb E_{z}\big[\log(1 - D(G(z)))\big].$$"),
+    (
+        "sum-display-nll",
+        "gpt.md:20",
+        r"$$L = -\sum_{i=1}^{n} \log p_\theta(t_i \mid t_1, \dots, t_{i-1})$$",
+    ),
+    (
+        "prod-display",
+        "maximum-likelihood.md:15",
+        r"$$\mathcal L(\theta) = \prod_{n=1}^{N} p_\theta(y_n \mid x_n)$$",
+    ),
+    (
+        "min-max-display",
+        "gan.md:22",
+        (
+            r"$$\min_G \max_D \; \mathbb E_{x}\big[\log D(x)\big] + \mathbb E_{z}\big[\log(1 - "
+            r"D(G(z)))\big].$$"
+        ),
+    ),
     ("max-inline", "softmax.md:22", r"$\max_j z_j$"),
-    ("operatorname-left-right", "attention.md:23", r"$$\operatorname{Attention}(Q, K, V) = \operatorname{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right) V$$"),
-    ("operatorname-cases", "relu.md:14", r"$$\operatorname{ReLU}(z) = \max(0, z), \qquad \operatorname{ReLU}′(z) = \begin{cases} 1 & z > 0 \\ 0 & z < 0 \end{cases}$$"),
-    ("pmatrix-signs", "convolution.md:21", r"$$K = \begin{pmatrix} -1 & 0 & 1 \\ -1 & 0 & 1 \\ -1 & 0 & 1 \end{pmatrix}$$"),
-    ("pmatrix-forward-pass", "forward-pass.md:21", r"$$W_1 = \begin{pmatrix} 1 & -1 \\ 0.5 & 1 \end{pmatrix},\; \mathbf{b}_1 = \begin{pmatrix} 0 \\ -1 \end{pmatrix},\; \mathbf{w}_2 = (2, -1),\; b_2 = 0.5$$"),
-    ("text-display", "weight-decay.md:13", r"$$\theta \leftarrow \theta - \eta\, \lambda\, \theta - \eta\,(\text{the optimizer's step})$$"),
-    ("text-subscript", "weight-initialization.md:32", r"$\sigma^2 = \frac{2}{n_{\text{in}} + n_{\text{out}}}$"),
-    ("underbrace", "bias-variance-tradeoff.md:17", r"$$\mathbb E\big[(y - \hat f(x))^2\big] = \underbrace{\big(\mathbb E[\hat f(x)] - f(x)\big)^2}_{\text{bias}^2} + \underbrace{\mathbb E\big[(\hat f(x) - \mathbb E[\hat f(x)])^2\big]}_{\text{variance}} + \sigma^2$$"),
-    ("lstm-long", "lstm.md:22", r"$$\mathbf{f}_t = \sigma(W_f [\mathbf{h}_{t-1}, \mathbf{x}_t] + \mathbf{b}_f), \qquad \mathbf{i}_t = \sigma(W_i [\mathbf{h}_{t-1}, \mathbf{x}_t] + \mathbf{b}_i)$$"),
-    ("tfrac-nested-left", "gelu.md:53", r"$$\operatorname{GELU}(z) \approx \tfrac{1}{2} z \left(1 + \tanh\!\left(\sqrt{2/\pi}\,(z + 0.044715\,z^3)\right)\right)$$"),
-    ("limits-subscript-names", "learning-rate-schedule.md:30", r"$$\eta_t = \eta_{\min} + \tfrac12(\eta_{\max} - \eta_{\min})\left(1 + \cos\frac{\pi (t - W)}{T - W}\right)$$"),
-    ("big-brackets", "rlhf.md:54", r"$$\mathcal L = -\log \sigma\!\Big(\beta \Big[\log \tfrac{\pi(y_w \mid x)}{\pi_\text{ref}(y_w \mid x)} - \log \tfrac{\pi(y_l \mid x)}{\pi_\text{ref}(y_l \mid x)}\Big]\Big).$$"),
-    ("blackboard-min", "fine-tuning.md:39", r"$$W′ = W + BA, \qquad B \in \mathbb{R}^{d \times r},\; A \in \mathbb{R}^{r \times k},\; r \ll \min(d, k)$$"),
-    ("pmatrix-arrow", "pooling.md:22", "$$\\begin{pmatrix} 1 & 3 & 2 & 0 \\\\ 4 & 6 & 1 & 1 \\\\ 0 & 2 & 5 & 7 \\\\ 1 & 1 & 8 & 3 \\end{pmatrix}\n\\;\\xrightarrow{\\text{max}}\\; \\begin{pmatrix} 6 & 2 \\\\ 2 & 8 \\end{pmatrix}\n\\qquad\n\\xrightarrow{\\text{mean}}\\; \\begin{pmatrix} 3.5 & 1 \\\\ 1 & 5.75 \\end{pmatrix}$$"),
+    (
+        "operatorname-left-right",
+        "attention.md:23",
+        (
+            r"$$\operatorname{Attention}(Q, K, V) = "
+            r"\operatorname{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right) V$$"
+        ),
+    ),
+    (
+        "operatorname-cases",
+        "relu.md:14",
+        (
+            r"$$\operatorname{ReLU}(z) = \max(0, z), \qquad "
+            r"\operatorname{ReLU}′(z) = \begin{cases} 1 & z > 0 \\ 0 & z < 0 \end{cases}$$"
+        ),
+    ),
+    (
+        "pmatrix-signs",
+        "convolution.md:21",
+        r"$$K = \begin{pmatrix} -1 & 0 & 1 \\ -1 & 0 & 1 \\ -1 & 0 & 1 \end{pmatrix}$$",
+    ),
+    (
+        "pmatrix-forward-pass",
+        "forward-pass.md:21",
+        (
+            r"$$W_1 = \begin{pmatrix} 1 & -1 \\ 0.5 & 1 \end{pmatrix},\; \mathbf{b}_1 = "
+            r"\begin{pmatrix} 0 \\ -1 \end{pmatrix},\; \mathbf{w}_2 = (2, -1),\; b_2 = 0.5$$"
+        ),
+    ),
+    (
+        "text-display",
+        "weight-decay.md:13",
+        (
+            r"$$\theta \leftarrow \theta - \eta\, \lambda\, \theta - \eta\,(\text{the optimizer's "
+            r"step})$$"
+        ),
+    ),
+    (
+        "text-subscript",
+        "weight-initialization.md:32",
+        r"$\sigma^2 = \frac{2}{n_{\text{in}} + n_{\text{out}}}$",
+    ),
+    (
+        "underbrace",
+        "bias-variance-tradeoff.md:17",
+        (
+            r"$$\mathbb E\big[(y - \hat f(x))^2\big] = \underbrace{\big(\mathbb E[\hat f(x)] - "
+            r"f(x)\big)^2}_{\text{bias}^2} + \underbrace{\mathbb E\big[(\hat f(x) - \mathbb E[\hat "
+            r"f(x)])^2\big]}_{\text{variance}} + \sigma^2$$"
+        ),
+    ),
+    (
+        "lstm-long",
+        "lstm.md:22",
+        (
+            r"$$\mathbf{f}_t = \sigma(W_f [\mathbf{h}_{t-1}, \mathbf{x}_t] + \mathbf{b}_f), \qquad "
+            r"\mathbf{i}_t = \sigma(W_i [\mathbf{h}_{t-1}, \mathbf{x}_t] + \mathbf{b}_i)$$"
+        ),
+    ),
+    (
+        "tfrac-nested-left",
+        "gelu.md:53",
+        (
+            r"$$\operatorname{GELU}(z) \approx \tfrac{1}{2} z \left(1 + "
+            r"\tanh\!\left(\sqrt{2/\pi}\,(z + 0.044715\,z^3)\right)\right)$$"
+        ),
+    ),
+    (
+        "limits-subscript-names",
+        "learning-rate-schedule.md:30",
+        (
+            r"$$\eta_t = \eta_{\min} + \tfrac12(\eta_{\max} - \eta_{\min})\left(1 + \cos\frac{\pi "
+            r"(t - W)}{T - W}\right)$$"
+        ),
+    ),
+    (
+        "big-open-sign",
+        "perplexity.md:16",
+        r"$$\mathrm{PPL} = \exp\!\Big(-\frac1N \sum_{i=1}^{N} \ln p_i\Big),$$",
+    ),
+    (
+        "big-brackets",
+        "rlhf.md:54",
+        (
+            r"$$\mathcal L = -\log \sigma\!\Big(\beta \Big[\log \tfrac{\pi(y_w \mid "
+            r"x)}{\pi_\text{ref}(y_w \mid x)} - \log \tfrac{\pi(y_l \mid x)}{\pi_\text{ref}(y_l "
+            r"\mid x)}\Big]\Big).$$"
+        ),
+    ),
+    (
+        "blackboard-min",
+        "fine-tuning.md:39",
+        (
+            r"$$W′ = W + BA, \qquad B \in \mathbb{R}^{d \times r},\; A \in \mathbb{R}^{r \times "
+            r"k},\; r \ll \min(d, k)$$"
+        ),
+    ),
+    (
+        "pmatrix-arrow",
+        "pooling.md:22",
+        (
+            r"$$\begin{pmatrix} 1 & 3 & 2 & 0 \\ 4 & 6 & 1 & 1 \\ 0 & 2 & 5 & 7 \\ "
+            r"1 & 1 & 8 & 3 \end{pmatrix}"
+            "\n"
+            r"\;\xrightarrow{\text{max}}\; \begin{pmatrix} 6 & 2 \\ 2 & 8 \end{pmatrix}"
+            "\n\\qquad\n"
+            r"\xrightarrow{\text{mean}}\; \begin{pmatrix} 3.5 & 1 \\ 1 & 5.75 \end{pmatrix}$$"
+        ),
+    ),
     ("thousands", "parameters.md:26", r"$$784 \cdot 128 + 128 + 128 \cdot 10 + 10 = 101{,}770$$"),
-    ("inline-break-points", "forward-pass.md:25", r"$W_1 \mathbf{x} + \mathbf{b}_1 = (1 - 2,\; 0.5 + 2 - 1) = (-1, 1.5)$."),
+    (
+        "inline-break-points",
+        "forward-pass.md:25",
+        r"$W_1 \mathbf{x} + \mathbf{b}_1 = (1 - 2,\; 0.5 + 2 - 1) = (-1, 1.5)$.",
+    ),
     ("bmatrix", "fixture", r"$$I = \begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix}$$"),
     ("aligned", "fixture", r"$$\begin{aligned} L &= (\hat y - y)^2 \\ &= 4 \end{aligned}$$"),
     ("align", "fixture", r"$$\begin{align} a &= b + c \\ d &= e \end{align}$$"),
@@ -114,7 +248,14 @@ def _minus_signs(text: str) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize(
     "text",
-    [r"$L = -4$", r"$(-1, 1)$", r"$e^{-x}$", r"$-\log 0.7$", r"$\begin{pmatrix} -1 \end{pmatrix}$"],
+    [
+        r"$L = -4$",
+        r"$(-1, 1)$",
+        r"$e^{-x}$",
+        r"$-\log 0.7$",
+        r"$\begin{pmatrix} -1 \end{pmatrix}$",
+        r"$\exp\!\Big(-\frac1N x\Big)$",
+    ],
 )
 def test_a_sign_minus_has_no_space_around_it(text: str) -> None:
     signs = _minus_signs(text)
@@ -275,12 +416,20 @@ def test_formula_nested_too_deep_is_refused_before_the_converter() -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("Bad $\\frac{1}{$ here.\n", "a.md:5:15: warning: cannot typeset this formula: "
-         'Expected closing token "}", but reached end of input'),
-        ("Fine $x$.\n\n$$\\begin{pmatrix} 1 \\end{bmatrix}$$\n", "a.md:7:21: warning: cannot "
-         'typeset this formula: Expected "\\end{pmatrix}", but found "\\end{bmatrix}"'),
-        ("`$\\foo$` is code, $\\foo$ is not\n", "a.md:5:20: warning: cannot typeset this "
-         'formula: Unknown command "\\foo"'),
+        (
+            "Bad $\\frac{1}{$ here.\n",
+            "a.md:5:15: warning: cannot typeset this formula: "
+            'Expected closing token "}", but reached end of input',
+        ),
+        (
+            "Fine $x$.\n\n$$\\begin{pmatrix} 1 \\end{bmatrix}$$\n",
+            "a.md:7:21: warning: cannot "
+            'typeset this formula: Expected "\\end{pmatrix}", but found "\\end{bmatrix}"',
+        ),
+        (
+            "`$\\foo$` is code, $\\foo$ is not\n",
+            'a.md:5:20: warning: cannot typeset this formula: Unknown command "\\foo"',
+        ),
     ],
 )
 def test_bad_formula_is_a_warning_at_its_line_and_column(body: str, expected: str) -> None:
@@ -296,3 +445,10 @@ def test_shipped_glossary_has_no_unreadable_formula() -> None:
     for path in sorted((REPO / "entities").glob("*.md")):
         problems = list(formula_errors(path.read_text("utf-8")))
         assert problems == [], f"{path.name}: {problems}"
+
+
+@pytest.mark.parametrize("text", [r"$\phi′(z)$", r"$f'(x)$", r"$W′ = W$", r"$f''$", r"$\tanh′(z)$"])
+def test_a_prime_follows_its_letter_at_full_size(text: str) -> None:
+    html = render_math(text)
+    assert "<msup>" not in html, f"{text}: a prime as a superscript is drawn raised twice"
+    assert re.search(r'</mi>(</mrow>)?<mo lspace="0" rspace="0">[′″]</mo>', html)

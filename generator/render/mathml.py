@@ -30,13 +30,26 @@ _TEXT_NODE = re.compile(r">([^<]+)<")
 # math-core parses by recursion and a deep enough formula overflows the native
 # stack, killing the process; TeX a person writes nests a few levels deep.
 MAX_DEPTH = 200
-_TOKEN = re.compile(r"\\(?:begin|left)(?![A-Za-z])|\\(?:end|right)(?![A-Za-z])|\\[A-Za-z]+|\\.|[{}^_]|\S")
+_TOKEN = re.compile(
+    r"\\(?:begin|left)(?![A-Za-z])|\\(?:end|right)(?![A-Za-z])|\\[A-Za-z]+|\\.|[{}^_]|\S"
+)
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]{}$]")
 # Inline math breaks only after a relation at its top level, as TeX does; a
 # browser never breaks inside one <math>, so the formula becomes several.
 _RELATIONS = frozenset("=≈<>≤≥≠≡∼≃≅∝→←↦⇒⇔∈∉⊂⊆≪≫")
 _TAG = re.compile(r"<(/?)[a-z]+[^>]*?(/?)>")
 _MATH_OPEN = '<math xmlns="http://www.w3.org/1998/Math/MathML">'
+# A prime character is already raised in a math font: as a superscript a browser
+# draws it raised twice and at script size ("f'" would look like an accent).
+_PRIME = re.compile(
+    r"<msup>(<m[in](?: [^>]*)?>[^<]*</m[in]>|<mrow><mspace/><mi>[^<]*</mi></mrow>)"
+    r"<mo>([′″‴⁗])</mo></msup>"
+)
+# TeX counts \big( as an ordinary symbol, so "\Big(-x" spaces the minus as a
+# subtraction; after an opening bracket it can only be a sign.
+_SIGN_AFTER_BIG_OPEN = re.compile(
+    r'(<mo minsize="[^"]*" maxsize="[^"]*">[(\[{⟨]</mo>)<mo>([−+±])</mo>'
+)
 # Named references some Markdown tools and XML readers do not know.
 _NAMED = {"&ApplyFunction;": "&#x2061;", "&InvisibleTimes;": "&#x2062;"}
 _NAMED_RE = re.compile("|".join(map(re.escape, _NAMED)))
@@ -118,6 +131,8 @@ def _pieces(source: str, *, display: bool) -> tuple[str, ...]:
     # Python-Markdown counts <math> as a block-level tag: one at the start of a
     # line would split its paragraph or list item, so wrap it in an inline span.
     kind = "gg-math-display" if display else "gg-math"
+    mathml = _SIGN_AFTER_BIG_OPEN.sub(r'\1<mo lspace="0" rspace="0">\2</mo>', mathml)
+    mathml = _PRIME.sub(r'\1<mo lspace="0" rspace="0">\2</mo>', mathml)
     mathml = _TEXT_NODE.sub(_protect_text, _NAMED_RE.sub(lambda m: _NAMED[m.group()], mathml))
     pieces = (mathml,) if display else _break_after_relations(mathml)
     return tuple(f'<span class="{kind}">{piece}</span>' for piece in pieces)

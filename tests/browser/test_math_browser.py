@@ -45,7 +45,9 @@ def _body() -> str:
 @pytest.fixture(scope="module")
 def math_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tree = {
-        "entities/math.md": f"---\ntitle: Math\nsummary: Formulas.\nrelated: [other]\n---\n{_body()}",
+        "entities/math.md": (
+            f"---\ntitle: Math\nsummary: Formulas.\nrelated: [other]\n---\n{_body()}"
+        ),
         "entities/other.md": "---\ntitle: Other\nsummary: Another.\n---\nText.\n",
     }
     site = _build(write_tree_into(tmp_path_factory.mktemp("math-site"), tree), "--strict")
@@ -63,8 +65,12 @@ def _open(browser: Any, url: str, width: int, height: int) -> tuple[Any, Any]:
 
 _OVERFLOW = """() => {
   const vw = document.documentElement.clientWidth;
-  const inScroller = e => { for (let p = e.parentElement; p; p = p.parentElement) {
-      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+  const inScroller = e => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
   return [...document.querySelectorAll('.gg-math, .gg-math-display, .gg-nowrap, math')]
     .filter(e => e.getBoundingClientRect().right > vw + 0.5 && !inScroller(e))
     .map(e => e.outerHTML.slice(0, 120));
