@@ -2,9 +2,11 @@
 
 math-core writes the spacing a browser's native MathML needs to look like TeX
 (a sign's minus with no space, limits under ``\\sum`` only in display style,
-``\\operatorname`` spaced as a function, aligned columns), so this module only
-finds formulas, wraps them for Markdown and keeps trailing punctuation on the
-formula's line.
+``\\operatorname`` spaced as a function, aligned columns). This module finds
+formulas, wraps them for Markdown, keeps trailing punctuation on the formula's
+line, lets long inline math break after a relation, mends two spots where a
+browser draws TeX's output badly (primes, a sign after ``\\Big(``), and reports
+the formulas math-core cannot read.
 """
 
 from __future__ import annotations
@@ -102,9 +104,9 @@ def _text_errors(text: str, start: int, stop: int) -> Iterator[FormulaError]:
         source = block if block is not None else match.group("inline")
         problem = _convert(source, display=block is not None)
         if isinstance(problem, FormulaError):
-            start = match.start("block" if block is not None else "inline")
+            at = match.start("block" if block is not None else "inline")
             skipped = len(source) - len(source.lstrip())
-            yield FormulaError(start + skipped + problem.offset, problem.message)
+            yield FormulaError(at + skipped + problem.offset, problem.message)
 
 
 @lru_cache(maxsize=4096)
