@@ -93,7 +93,7 @@ def test_concept_page_has_demo_free_anatomy(built: Path) -> None:
     page = (built / "concepts" / "neural-network.html").read_text("utf-8")
     assert 'href="artificial-neuron.html#weights"' in page
     assert "<code>[[code]]</code>" in page
-    assert 'display="inline"' in page and "costs &#36;5" in page
+    assert '<span class="gg-math"><math' in page and "costs &#36;5" in page
     assert 'src="../images/plot.png" width="200"' in page
     assert '<div class="gg-panel" data-search-exclude>' in page and "Learning path" in page
 
