@@ -254,3 +254,23 @@ def test_consecutive_prints_share_one_block_until_another_output_comes() -> None
     markdown = render_demo(_result(*outputs), "concepts").markdown
     assert "<pre><code>a\nb</code></pre>" in markdown
     assert markdown.index("warn") < markdown.index("<pre><code>c</code></pre>")
+
+
+def test_a_plot_becomes_a_sized_image_inside_a_link_to_its_file() -> None:
+    """The Markdown turns into the HTML the page needs, with the extensions the site uses."""
+    import markdown
+
+    png = base64.b64encode(_png(1034, 548)).decode()
+    output = nbf.new_output(  # type: ignore[no-untyped-call]
+        "display_data",
+        data={"image/png": png, "text/plain": "<Figure>"},
+        metadata={"image/png": {"width": 517, "height": 274}},
+    )
+    code = 'ax.set_title("loss [log] *per* step_1 (`x`) #2")\n'
+    source = render_demo(_plot_result(code, output), "concepts").markdown
+    page = markdown.markdown(source, extensions=["attr_list", "md_in_html"])
+    assert (
+        '<a class="gg-demo-plot" href="../demos/demo-a/0-1.png" title="Open the full-size picture">'
+        '<img alt="Plot: loss [log] *per* step_1 (`x`) #2" height="274"'
+        ' src="../demos/demo-a/0-1.png" width="517" /></a>'
+    ) in page
