@@ -86,7 +86,8 @@ _BEHIND = """(el) => {
   return colour;
 }"""
 _BACKGROUND = f"() => ({_BEHIND})(document.querySelector('.md-main'))"
-_OUTPUT_COLOURS = f"""() => [...document.querySelectorAll(".gg-demo-output pre code")].map(
+_OUTPUT_TEXT = ".gg-demo-output-label, .gg-demo-output pre code, .gg-demo-html td, .gg-demo-html th"
+_OUTPUT_COLOURS = f"""() => [...document.querySelectorAll("{_OUTPUT_TEXT}")].map(
   (code) => [getComputedStyle(code).color.match(/[\\d.]+/g).map(Number), ({_BEHIND})(code)])"""
 
 
@@ -218,9 +219,10 @@ def test_the_toggle_switches_scheme_and_is_remembered(opened: Any) -> None:
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_demo_output_text_is_readable(opened: Any, scheme: str) -> None:
-    """Labelled output blocks keep a contrast of at least 4.5 against what is behind them."""
-    page = opened(PAGES["softmax"], PHONE, scheme)
+@pytest.mark.parametrize("path", [PAGES["softmax"], "concepts/parameters.html"])
+def test_demo_output_text_is_readable(opened: Any, path: str, scheme: str) -> None:
+    """Output labels, text and HTML tables keep a contrast of 4.5 against what is behind them."""
+    page = opened(path, PHONE, scheme)
     pairs = page.evaluate(_OUTPUT_COLOURS)
     assert pairs
     for text, back in pairs:
