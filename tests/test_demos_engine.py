@@ -13,7 +13,7 @@ import pytest
 
 from generator.cli import main
 from generator.demos import cache, devices, runner
-from generator.demos.keys import cache_key, code_hash
+from generator.demos.keys import PLOT_SETTINGS, cache_key, code_hash
 from generator.demos.model import DemoResult, DemoStatus, Device, Obtained, RunOptions, RunRecord
 from generator.demos.progress import Progress
 from generator.demos.source import DemoSource, load_source
@@ -53,6 +53,28 @@ def test_code_hash_follows_code_and_reads(
 def test_cache_key_adds_torch_and_device() -> None:
     keys = {cache_key("c", torch, dev) for torch in ("2.13.0", "2.14.0") for dev in ("cpu", "cuda")}
     assert len(keys) == 4
+
+
+def test_cache_key_follows_plot_settings_so_1x_pictures_are_not_reused() -> None:
+    keys = {cache_key("c", "2.13.0", "cpu", plots) for plots in (PLOT_SETTINGS, ("--x=1",), None)}
+    assert len(keys) == 3
+    assert cache_key("c", "2.13.0", "cpu") == cache_key("c", "2.13.0", "cpu", PLOT_SETTINGS)
+
+
+def test_an_entry_stored_before_plot_settings_joined_the_key_still_verifies(
+    tmp_path: Path,
+) -> None:
+    """A frozen output from before the change shows as it is; it is only never a cache hit."""
+    result, key = stamped(DemoStatus.OK)
+    old_key = cache_key(code_hash(result.notebook, {}), "2.13.0", "cpu", None)
+    meta = result.notebook.metadata["glossgraph"]
+    del meta["plot_settings"]
+    meta["cache_key"] = old_key
+    cache.store(tmp_path, old_key, result)
+    path = cache.entry_path(tmp_path, old_key)
+    assert cache.read_entry(path, DemoId("a"), Obtained.FROZEN).result is not None
+    assert cache.load_cached(tmp_path, key, DemoId("a")).result is None  # a miss, not a problem
+    assert cache.load_cached(tmp_path, key, DemoId("a")).problem is None
 
 
 def stamped(status: DemoStatus, source: str = "x = 1") -> tuple[DemoResult, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import struct
 from typing import Any
 
 import nbformat.v4 as nbf
@@ -146,8 +147,52 @@ def test_images_become_files(page_dir: str, mime: str, content: str, path: str, 
     rendered = render_demo(_result(_data({mime: content, "text/plain": "<Figure>"})), page_dir)
     assert [p for p in rendered.files if not p.startswith("demos/demo-a/demo-a.")] == [path]
     assert rendered.files[path] == (PNG if mime == "image/png" else b"<svg/>")
-    assert f"![output {path.rsplit('/', 1)[1]}]({href})" in rendered.markdown
-    assert "<Figure>" not in rendered.markdown
+    alt = "Plot from the demo Intro"  # the cell names no title: the demo's own title
+    image = f"![{alt}]({href})"
+    assert f'[{image}]({href} "Open the full-size picture"){{ .gg-demo-plot }}' in rendered.markdown
+    assert "<Figure>" not in rendered.markdown and "1-1." not in alt
+
+
+def _png(width: int, height: int) -> bytes:
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + struct.pack(">II", width, height) + b"rest"
+
+
+def _plot_result(code: str, output: Any) -> DemoResult:
+    cell = nbf.new_code_cell(code, outputs=[output], execution_count=1)  # type: ignore[no-untyped-call]
+    title = nbf.new_markdown_cell("# Softmax and temperature")  # type: ignore[no-untyped-call]
+    notebook = nbf.new_notebook(cells=[title, cell])  # type: ignore[no-untyped-call]
+    return DemoResult(DemoId("demo-a"), DemoStatus.OK, RECORD, notebook, None)
+
+
+def test_a_2x_plot_is_laid_out_at_its_metadata_size_and_titled_from_its_code() -> None:
+    code = (
+        "fig, axes = plt.subplots(1, 2)\n"
+        'for ax, t in zip(axes, ts):\n    ax.set_title(f"T = {t}")\n'
+        'fig.suptitle("softmax(z / T) for logits " + ", ".join(values))\nplt.show()\n'
+    )
+    png = base64.b64encode(_png(1034, 548)).decode()
+    output = nbf.new_output(  # type: ignore[no-untyped-call]
+        "display_data",
+        data={"image/png": png, "text/plain": "<Figure size 1100x300 with 2 Axes>"},
+        metadata={"image/png": {"width": 517, "height": 274}},
+    )
+    markdown = render_demo(_plot_result(code, output), "concepts").markdown
+    alt = r"Plot: softmax\(z / T\) for logits …; T = …"
+    assert f'![{alt}](../demos/demo-a/0-1.png){{ width="517" height="274" }}' in markdown
+
+
+def test_a_1x_plot_is_laid_out_at_its_pixel_size_and_named_after_its_demo() -> None:
+    png = base64.b64encode(_png(590, 340)).decode()
+    output = _data({"image/png": png, "text/plain": "<Figure>"})
+    markdown = render_demo(_plot_result("plt.plot(xs)\nplt.show()", output), "").markdown
+    alt = "Plot from the demo Softmax and temperature"
+    assert f'![{alt}](demos/demo-a/0-1.png){{ width="590" height="340" }}' in markdown
+
+
+def test_a_plot_whose_size_is_unknown_gets_no_size() -> None:
+    output = _data({"image/svg+xml": "<svg/>", "text/plain": "<Figure>"})
+    markdown = render_demo(_plot_result("%matplotlib inline\nplt.show()", output), "").markdown
+    assert "![Plot from the demo Softmax and temperature](demos/demo-a/0-1.svg)](" in markdown
 
 
 def test_long_output_is_cut_with_a_note() -> None:
@@ -209,3 +254,23 @@ def test_consecutive_prints_share_one_block_until_another_output_comes() -> None
     markdown = render_demo(_result(*outputs), "concepts").markdown
     assert "<pre><code>a\nb</code></pre>" in markdown
     assert markdown.index("warn") < markdown.index("<pre><code>c</code></pre>")
+
+
+def test_a_plot_becomes_a_sized_image_inside_a_link_to_its_file() -> None:
+    """The Markdown turns into the HTML the page needs, with the extensions the site uses."""
+    import markdown
+
+    png = base64.b64encode(_png(1034, 548)).decode()
+    output = nbf.new_output(  # type: ignore[no-untyped-call]
+        "display_data",
+        data={"image/png": png, "text/plain": "<Figure>"},
+        metadata={"image/png": {"width": 517, "height": 274}},
+    )
+    code = 'ax.set_title("loss [log] *per* step_1 (`x`) #2")\n'
+    source = render_demo(_plot_result(code, output), "concepts").markdown
+    page = markdown.markdown(source, extensions=["attr_list", "md_in_html"])
+    assert (
+        '<a class="gg-demo-plot" href="../demos/demo-a/0-1.png" title="Open the full-size picture">'
+        '<img alt="Plot: loss [log] *per* step_1 (`x`) #2" height="274"'
+        ' src="../demos/demo-a/0-1.png" width="517" /></a>'
+    ) in page

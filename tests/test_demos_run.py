@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib.metadata
 import io
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.demos import DemoRun, DemoStatus, Device, Obtained, RunOptions, run_demos
+from generator.demos.figures import display_size, png_size
 from generator.demos.render import render_demo
 from generator.demos.runner import summary_lines
 from generator.demos.states import DemoState, demo_states, freeze_demos
@@ -82,6 +84,11 @@ def test_good_demo_outputs_and_record(first: FirstRun) -> None:
     assert value["data"] == {"text/plain": "30"}
     (figure,) = _outputs(first.run, "good", 2)
     assert "image/png" in figure["data"]  # type: ignore[operator]
+    # drawn at twice its size, for 2x screens, with the size to show it at alongside
+    pixels = png_size(base64.b64decode(figure["data"]["image/png"]))  # type: ignore[index]
+    shown = display_size("image/png", b"", figure["metadata"])  # type: ignore[arg-type]
+    assert pixels is not None and shown is not None
+    assert pixels[0] >= 2 * shown[0] - 1 and pixels[1] >= 2 * shown[1] - 1
     source_cells = 4  # the shown notebook gets no extra cell for the device probe
     assert len(result.notebook.cells) == source_cells
 

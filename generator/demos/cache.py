@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.demos.freeze import METADATA_KEY
-from generator.demos.keys import cache_key, code_hash
+from generator.demos.keys import PLOT_SETTINGS, cache_key, code_hash
 from generator.demos.model import DemoResult, DemoStatus, Obtained, RunRecord
 from generator.model import DemoId
 
@@ -50,6 +50,7 @@ class Stamp:
     device_class: str
     read_digests: Mapping[str, str]
     text_digest: str
+    plots: tuple[str, ...] = PLOT_SETTINGS
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ def stamp(result: DemoResult, fields: Stamp) -> None:
         "cache_key": fields.key,
         "torch_version": fields.torch_version,
         "device_class": fields.device_class,
+        "plot_settings": list(fields.plots),
         "reads": dict(fields.read_digests),
         "source_sha256": fields.text_digest,
         "status": result.status.value,
@@ -156,7 +158,15 @@ def _verify(notebook: Any, meta: Mapping[str, Any]) -> str | None:
         return "its list of files read is damaged"
     if code_hash(notebook, reads) != meta["code_hash"]:
         return "its cells do not match its code hash"
-    key = cache_key(meta["code_hash"], meta["torch_version"], meta["device_class"])
+    plots = meta.get("plot_settings")  # absent in entries stored before it joined the key
+    if plots is not None and not (isinstance(plots, list) and all(isinstance(p, str) for p in plots)):
+        return "its plot settings are damaged"
+    key = cache_key(
+        meta["code_hash"],
+        meta["torch_version"],
+        meta["device_class"],
+        None if plots is None else tuple(plots),
+    )
     if key != meta["cache_key"]:
         return "its key does not follow from its code hash"
     return None

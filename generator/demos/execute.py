@@ -33,7 +33,7 @@ from typing import Any
 
 from generator.demos import reaper
 from generator.demos.capped import OutputLimits, make_client
-from generator.demos.keys import KERNEL_NAME, executed_cells
+from generator.demos.keys import KERNEL_NAME, PLOT_SETTINGS, executed_cells
 from generator.demos.model import DemoStatus, Obtained, RunRecord
 from generator.demos.workdir import RunFolder, make_run_folder, remove_run_folder
 
@@ -213,13 +213,16 @@ class _Session:
 
 
 def _own_kernel_specs() -> Any:
-    """Return a spec manager whose python3 kernel is this interpreter's ipykernel."""
+    """Return a spec manager whose python3 kernel is this interpreter's ipykernel.
+
+    The kernel gets our figure settings on its command line (they are part of the cache key).
+    """
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
     class OwnInterpreter(KernelSpecManager):
         def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
             return KernelSpec(
-                argv=[sys.executable, "-P", _LAUNCHER, "-f", "{connection_file}"],
+                argv=[sys.executable, "-P", _LAUNCHER, "-f", "{connection_file}", *PLOT_SETTINGS],
                 display_name="Python 3 (glossgraph)",
                 language="python",
                 metadata={"debugger": False},

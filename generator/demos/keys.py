@@ -5,7 +5,9 @@ reading of the script), never over a second parse of the file, so no code can
 run outside them. ``code_hash`` covers what the demo's content decides: the
 source of every cell the kernel executes, the kernel, our format version and
 the bytes of the files it reads. The cache key adds where it runs (torch
-version, device class). A frozen output is matched on ``code_hash`` alone so it
+version, device class) and how its figures are drawn (``PLOT_SETTINGS``, the
+kernel's figure options), so a change of plot settings runs the demos again
+rather than reusing pictures drawn the old way. A frozen output is matched on ``code_hash`` alone so it
 can be shown on any machine. Every field is length-prefixed, so no two field
 lists hash alike.
 """
@@ -19,6 +21,9 @@ from typing import Any
 
 FORMAT_VERSION = 2
 KERNEL_NAME = "python3"
+# Figures as PNGs at twice the figure's dpi, with their size in points as metadata
+# (the inline backend's "retina" format): sharp on 2x screens, laid out at the usual size.
+PLOT_SETTINGS: tuple[str, ...] = ("--InlineBackend.figure_formats=retina",)
 
 
 def executed_cells(notebook: Any) -> list[tuple[int, Any]]:
@@ -48,12 +53,23 @@ def code_hash(notebook: Any, reads: Mapping[str, str], kernel_name: str = KERNEL
     return digest.hexdigest()
 
 
-def cache_key(code: str, torch_version: str, device_class: str) -> str:
-    """Return the cache key: the code hash plus where the demo runs."""
+def cache_key(
+    code: str,
+    torch_version: str,
+    device_class: str,
+    plots: tuple[str, ...] | None = PLOT_SETTINGS,
+) -> str:
+    """Return the cache key: the code hash plus where the demo runs and how it draws figures.
+
+    ``plots=None`` is the key of an entry stored before plot settings were part
+    of it (a frozen output can be that old), so it still verifies.
+    """
     digest = hashlib.sha256()
     _add(digest, "code", code)
     _add(digest, "torch", torch_version)
     _add(digest, "device", device_class)
+    if plots is not None:
+        _add(digest, "plots", "\n".join(plots))
     return digest.hexdigest()
 
 

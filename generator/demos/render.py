@@ -8,7 +8,10 @@ rather than a fenced block, inside ``no-copy`` (Material's marker that keeps
 the copy button off: output is read, code is copied). A traceback shows its
 first FOLD_LINES lines and folds the rest into ``<details>``. Under the demo
 come its downloads and launch links (``downloads``) and the run record for
-readers (``record``). ``text/html`` outputs are the one
+readers (``record``). A picture is a file under ``demos/<id>/``, shown at the
+size the kernel laid it out at (``width``/``height``, from ``figures``), with
+alt text from its cell's titles, and a link to the file so a tap opens it at
+full size. ``text/html`` outputs are the one
 HTML a demo puts on a page, and they go through one rule: sanitized by nh3
 (Ammonia), which keeps tables and formatting and removes scripts, event
 handlers, styles that are not ``text-align`` and ``javascript:`` URLs, inside
@@ -30,6 +33,7 @@ from typing import Any
 
 from generator.coderegions import code_regions, inside
 from generator.demos.execute import strip_ansi
+from generator.demos.figures import alt_text, display_size, markdown_alt
 from generator.demos.downloads import RepoLinks, download_files, links_markdown
 from generator.demos.model import NOT_RUN, DemoResult, RunRecord
 from generator.demos.record import reader_record, size, when
@@ -77,10 +81,11 @@ def render_demo(result: DemoResult, page_dir: str, page: DemoPage | None = None)
             if not result.ok and cell.get("execution_count") is None and not cell.get("outputs"):
                 blocks.append(_label("gg-demo-note", "not run: an earlier cell failed"))
             outputs = _merged_streams(cell.get("outputs", []))
+            place = _Place(page_dir, files, alt_text(_source(cell), title or result.id))
             for output_index, output in enumerate(outputs, start=1):
                 errors_shown |= output.get("output_type") == "error"
                 name = f"demos/{result.id}/{index}-{output_index}"
-                blocks.extend(_render_output(output, name, page_dir, files))
+                blocks.extend(_render_output(output, name, place))
     if not result.ok and result.error and not errors_shown:
         blocks.extend(_error_block(f"failed: {result.status}", strip_ansi(result.error)))
     downloads = download_files(result, page.script)
@@ -158,9 +163,16 @@ def _merged_streams(outputs: list[Any]) -> list[Any]:
     return merged
 
 
-def _render_output(
-    output: Mapping[str, Any], name: str, page_dir: str, files: dict[str, bytes]
-) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a cell's outputs go: the page's folder, the files it writes, its pictures' alt text."""
+
+    page_dir: str
+    files: dict[str, bytes]
+    alt: str
+
+
+def _render_output(output: Mapping[str, Any], name: str, place: _Place) -> list[str]:
     kind = output.get("output_type")
     if kind == "stream":
         text = _joined(output.get("text", ""))
@@ -171,22 +183,23 @@ def _render_output(
         title = f"{output.get('ename', '')}: {output.get('evalue', '')}"
         return _error_block(title, strip_ansi("\n".join(output.get("traceback", []))))
     if kind in ("execute_result", "display_data"):
-        return _render_data(output.get("data", {}), name, page_dir, files)
+        return _render_data(output.get("data", {}), output.get("metadata", {}), name, place)
     return []
 
 
 def _render_data(
-    data: Mapping[str, Any], name: str, page_dir: str, files: dict[str, bytes]
+    data: Mapping[str, Any], metadata: Mapping[str, Any], name: str, place: _Place
 ) -> list[str]:
     if "image/png" in data:
         try:
             content = base64.b64decode(_joined(data["image/png"]))
         except (binascii.Error, ValueError):
             return _error_block("an image output could not be decoded", "")
-        return _image(f"{name}.png", content, page_dir, files)
+        size = display_size("image/png", content, metadata)
+        return _image(f"{name}.png", content, size, place)
     if "image/svg+xml" in data:
         content = _joined(data["image/svg+xml"]).encode("utf-8")
-        return _image(f"{name}.svg", content, page_dir, files)
+        return _image(f"{name}.svg", content, display_size("image/svg+xml", content, metadata), place)
     markup = _joined(data.get("text/html", ""))
     if markup and (len(markup) <= MAX_CHARS or "text/plain" not in data):
         shown = _sanitized(markup)
@@ -217,11 +230,21 @@ def _sanitized(markup: str) -> str:
     return "\n".join(line for line in clean.splitlines() if line.strip())
 
 
-def _image(path: str, content: bytes, page_dir: str, files: dict[str, bytes]) -> list[str]:
-    """Return a labelled image; Markdown, so MkDocs rewrites its URL for directory URLs."""
-    files[path] = content
-    href = posixpath.relpath(path, page_dir or ".")
-    return [_label("gg-demo-output-label", "Output"), f"![output {posixpath.basename(path)}]({href})"]
+def _image(
+    path: str, content: bytes, size: tuple[int, int] | None, place: _Place
+) -> list[str]:
+    """Return a labelled image that links to its file, shown full size when tapped.
+
+    Markdown, so MkDocs rewrites both URLs for directory URLs; ``width`` and
+    ``height`` are the size it is laid out at (the file has twice the pixels),
+    so the page does not jump while it loads.
+    """
+    place.files[path] = content
+    href = posixpath.relpath(path, place.page_dir or ".")
+    dims = f'{{ width="{size[0]}" height="{size[1]}" }}' if size else ""
+    image = f"![{markdown_alt(place.alt)}]({href}){dims}"
+    link = f'[{image}]({href} "Open the full-size picture"){{ .gg-demo-plot }}'
+    return [_label("gg-demo-output-label", "Output"), link]
 
 
 def _text_block(text: str, kind: str = "text", label: str = "Output") -> list[str]:
