@@ -22,7 +22,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
@@ -35,6 +35,7 @@ from generator.outputs import check_output_folder
 from generator.reading import ReadPolicy, parse_size
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
+from generator.search import SearchIndexError, index_site, templates_dir
 
 log = get_plugin_logger("glossgraph")
 
@@ -93,6 +94,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         config.extra_css.extend(u for u in css if u not in config.extra_css)
         config.extra_javascript.extend(js)
         _add_overrides(config)
+        _use_search_dialog(config)
         self._built = self._build(config)
         _report(self._built, strict=self.config.strict)
         return config
@@ -112,6 +114,15 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             level = InclusionLevel.UNDEFINED if path in _NAV_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=content, inclusion=level))
         return files
+
+    @event_priority(-100)  # after Material's search plugin, whose index it removes
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Index the built concept pages for search."""
+        try:
+            built = index_site(Path(config.site_dir), directory_urls=config.use_directory_urls)
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        log.info(f"search: indexed {built.pages} concept pages")
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -189,6 +200,15 @@ def _add_overrides(config: MkDocsConfig) -> None:
     ours = str(THEME_OVERRIDES)
     if ours not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, ours)
+
+
+def _use_search_dialog(config: MkDocsConfig) -> None:
+    """Put our search dialog (``partials/search.html``) before the theme's own templates."""
+    ours = str(templates_dir())
+    dirs = config.theme.dirs
+    if ours not in dirs:
+        # After a user's custom_dir, which comes first, before the theme's own.
+        dirs.insert(1 if config.theme.custom_dir else 0, ours)
 
 
 def _toc_slugify(config: MkDocsConfig) -> Slugify | None:
