@@ -9,6 +9,7 @@
 
   var MAX_RESULTS = 10;
   var MAX_SECTIONS = 3;
+  var MAX_EXACT = 5; // exact-phrase hits put ahead of the ranked ones
   var DEBOUNCE_MS = 120;
   // Text and commands, in order; the README gives the same commands.
   var SERVE_HINT = [
@@ -120,27 +121,62 @@
     return li;
   }
 
+  function normal(text) {
+    return text.toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  // Pagefind's ranking favours pages whose title holds the query's words, so a
+  // sentence from a body could sink below them. Its exact-phrase search (the
+  // query in quotes) finds the page that holds the sentence: those come first,
+  // then the ranked results, and a page titled exactly as the query above all.
+  function ranked(pagefind, plain, query) {
+    var words = query.trim().split(/\s+/);
+    var phrase = words.length > 1 && query.indexOf('"') < 0;
+    var exact = phrase ? pagefind.search('"' + query.trim() + '"') : Promise.resolve(null);
+    return exact.then(function (found) {
+      var seen = {};
+      var merged = [];
+      var exactHits = found ? found.results.slice(0, MAX_EXACT) : [];
+      exactHits.concat(plain.results.slice(0, MAX_RESULTS)).forEach(function (r) {
+        if (!seen[r.id]) merged.push(r);
+        seen[r.id] = true;
+      });
+      var ids = new Set(plain.results.map(function (r) { return r.id; }));
+      var total = ids.size;
+      (found ? found.results : []).forEach(function (r) {
+        if (!ids.has(r.id)) total += 1;
+      });
+      return Promise.all(merged.map(function (r) { return r.data(); })).then(function (data) {
+        var at = data.findIndex(function (d) {
+          return normal((d.meta && d.meta.title) || "") === normal(query);
+        });
+        if (at > 0) data.unshift(data.splice(at, 1)[0]);
+        return { total: total, data: data.slice(0, MAX_RESULTS) };
+      });
+    });
+  }
+
   function run(query) {
     if (!query.trim()) {
       shown = "";
       list.replaceChildren();
+      delete list.dataset.query;
       say(meta.dataset.placeholder || "Type to start searching");
       return;
     }
     load()
       .then(function (pagefind) {
-        return pagefind.debouncedSearch(query, {}, DEBOUNCE_MS);
-      })
-      .then(function (search) {
-        if (search === null || input.value !== query) return null; // a newer query won
-        return Promise.all(search.results.slice(0, MAX_RESULTS).map(function (r) {
-          return r.data();
-        })).then(function (found) {
-          if (input.value !== query) return;
-          shown = query;
-          say(count(search.results.length));
-          list.replaceChildren.apply(list, found.map(item));
+        return pagefind.debouncedSearch(query, {}, DEBOUNCE_MS).then(function (plain) {
+          if (plain === null || input.value !== query) return null; // a newer query won
+          return ranked(pagefind, plain, query);
         });
+      })
+      .then(function (found) {
+        if (found === null || input.value !== query) return;
+        shown = query;
+        say(count(found.total));
+        list.replaceChildren.apply(list, found.data.map(item));
+        list.dataset.query = query; // which query the list answers
       })
       .catch(unavailable);
   }
