@@ -15,16 +15,17 @@ server that compresses would send.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import re
 import shutil
+import socket
+import subprocess
 import sys
-import threading
+import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -71,22 +72,26 @@ def largest_concept_page(site: Path) -> str:
     return pages[0].relative_to(site).as_posix()
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        del format, args
-
-
 @contextmanager
 def served(site: Path) -> Iterator[str]:
-    """Serve ``site`` on a free local port; yield its root URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """Serve ``site`` the way the README says, with ``python -m http.server``; yield its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "http.server", str(port), "-b", "127.0.0.1", "-d", str(site)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
     finally:
-        server.shutdown()
-        server.server_close()
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def fetch_bytes(browser: Any, url: str, query: str) -> Transfer:

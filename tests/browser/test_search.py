@@ -6,17 +6,14 @@ must be the concept (or the section) it came from.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, _served, _watching
+from conftest import REPO, _build, _served, _watching
 from pagewatch import PageWatch
 from playwright.sync_api import expect
 from trees import load_bench_module
@@ -70,17 +67,7 @@ def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build a 1,000-concept synthetic glossary with no demos, once for this module."""
     root = tmp_path_factory.mktemp("search-1000")
     synth.write_corpus(SYNTHETIC, root, seed=1, demos=0)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", "--site-dir", "site"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    _build(root)
     return root
 
 
