@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -79,7 +80,10 @@ def index_site(site_dir: Path, *, directory_urls: bool) -> SearchIndex:
     if material.parent.is_dir() and not any(material.parent.iterdir()):
         material.parent.rmdir()
     try:
-        asyncio.run(_write_index(records, bundle))
+        # Pagefind's API is async; a thread of its own gives it an event loop even
+        # when the caller already runs one (a serve loop, Playwright in tests).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, _write_index(records, bundle)).result()
     except FileNotFoundError as error:
         raise SearchIndexError(
             f"cannot build the search index: {error}; install the pagefind binary"

@@ -18,6 +18,8 @@ from pagewatch import PageWatch
 from playwright.sync_api import expect
 from trees import load_bench_module
 
+from generator.search import index_site
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 synth = load_bench_module("synth")
@@ -140,16 +142,48 @@ def test_small_glossary_title_and_alias(watch: PageWatch) -> None:
     watch.assert_clean()
 
 
-def test_generated_lists_are_not_indexed(watch: PageWatch) -> None:
+def test_generated_parts_are_not_indexed(watch: PageWatch) -> None:
     watch.page.goto(watch.base_url)
-    # In quotes, Pagefind looks for the exact phrase. The learning path's words
-    # and the neighbourhood picture's title are generated on every page.
-    for phrase in ('"Study these first"', '"Concepts around Neural network"'):
-        assert search(watch.page, phrase) == [], phrase
-        expect(watch.page.locator("[data-gg-search-meta]")).to_have_text("No matching documents")
-    # A summary shows in its concept's lead and in other pages' generated lists.
-    summary = search(watch.page, '"weighted sum of inputs"')
-    assert [links[0] for links in summary] == ["/concepts/artificial-neuron.html"]
+    # In quotes, Pagefind looks for the exact phrase: the neighbourhood picture's
+    # title is on the page, in a part marked data-search-exclude.
+    assert search(watch.page, '"Concepts around Neural network"') == []
+    expect(watch.page.locator("[data-gg-search-meta]")).to_have_text("No matching documents")
+    assert search(watch.page, '"Numbers the unit learns"') != []
+
+
+MARKED = (
+    '<html lang="en"><body><nav>Navigation</nav><article class="md-content__inner md-typeset">'
+    '<h1 id="alpha">Alpha</h1><p>Prose about quokkas.</p>'
+    '<div class="gg-panel" data-search-exclude><p>Related: wombats</p></div>'
+    '<h2 data-search-exclude id="gen">Generated</h2><ul><li>numbats</li></ul>'
+    '<h2 id="body">Body</h2><p>More prose on echidnas.</p></article></body></html>'
+)
+
+
+def test_marked_parts_of_a_page_are_not_indexed(browser: Any, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "concepts").mkdir(parents=True)
+    (site / "concepts" / "alpha.html").write_text(MARKED, "utf-8")
+    index_site(site, directory_urls=False)
+    with _served(site) as url, _watching(browser, url) as watched:
+        watched.page.goto(url + "concepts/alpha.html")
+        found = watched.page.evaluate(
+            """async words => {
+                const pagefind = await import("/pagefind/pagefind.js");
+                const out = {};
+                for (const word of words) out[word] = (await pagefind.search(word)).results.length;
+                return out;
+            }""",
+            ['"quokkas"', '"echidnas"', '"wombats"', '"numbats"', '"generated"', '"navigation"'],
+        )
+    assert found == {
+        '"quokkas"': 1,
+        '"echidnas"': 1,
+        '"wombats"': 0,  # in an excluded element
+        '"numbats"': 0,  # in an excluded section
+        '"generated"': 0,  # that section's heading
+        '"navigation"': 0,  # outside the article
+    }
 
 
 def test_keyboard_opens_searches_and_closes(watch: PageWatch) -> None:
