@@ -94,7 +94,6 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         config.extra_css.extend(u for u in css if u not in config.extra_css)
         config.extra_javascript.extend(js)
         _add_overrides(config)
-        _use_search_dialog(config)
         self._built = self._build(config)
         _report(self._built, strict=self.config.strict)
         return config
@@ -196,19 +195,15 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
 
 
 def _add_overrides(config: MkDocsConfig) -> None:
-    """Put our templates (Open Graph tags) after the user's ``custom_dir``, before the theme's."""
-    ours = str(THEME_OVERRIDES)
-    if ours not in config.theme.dirs:
-        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, ours)
+    """Put our templates after the user's ``custom_dir``, before the theme's.
 
-
-def _use_search_dialog(config: MkDocsConfig) -> None:
-    """Put our search dialog (``partials/search.html``) before the theme's own templates."""
-    ours = str(templates_dir())
-    dirs = config.theme.dirs
-    if ours not in dirs:
-        # After a user's custom_dir, which comes first, before the theme's own.
-        dirs.insert(1 if config.theme.custom_dir else 0, ours)
+    ``theme/`` holds the Open Graph tags; ``templates/`` the search dialog, which
+    only a site with our Pagefind index can answer, so export-docs leaves it out.
+    """
+    for folder in (THEME_OVERRIDES, templates_dir()):
+        ours = str(folder)
+        if ours not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, ours)
 
 
 def _toc_slugify(config: MkDocsConfig) -> Slugify | None:
