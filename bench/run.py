@@ -45,6 +45,7 @@ from harness import (
     table,
     timed,
 )
+from search_bytes import measure_site
 
 
 def measure_overhead(s: Sizes) -> list[Figure]:
@@ -209,21 +210,12 @@ def measure_scaling(s: Sizes) -> list[Figure]:
 
 
 def measure_huge(s: Sizes) -> list[Figure]:
-    """One build at the largest size: its search index, and the whole-graph picture's share."""
+    """One build at the largest size: what a page and a search fetch, and the picture's share."""
     need_command("build")
     folder = corpus(s.huge)
     with scratch("huge") as work:
         seconds = build(folder, work / "site")
-        index = work / "site" / "search" / "search_index.json"
-        figures = [
-            Figure(
-                f"search index size, N={s.huge:,}",
-                index.stat().st_size / 1e6 if index.exists() else None,
-                "MB",
-                6.0 * s.huge / 10_000,  # ~6 MB at 10,000 concepts stalls a first search
-                f"site/search/search_index.json; build took {seconds:.1f} s",
-            )
-        ]
+        figures = measure_site(folder, work / "site", s.huge)
     try:
         figures.append(_picture_share(s, folder, seconds))
     except NotAvailable as missing:
@@ -329,7 +321,7 @@ MEASUREMENTS: dict[str, tuple[str, Measurement]] = {
     "overhead": ("generator overhead: build / plain mkdocs build", measure_overhead),
     "warm": ("warm rebuild / build without demos", measure_warm),
     "scaling": ("build time and bytes per page, big / small", measure_scaling),
-    "huge": ("search index size and whole-graph picture share", measure_huge),
+    "huge": ("search bytes and whole-graph picture share", measure_huge),
     "demos": ("one demo / kernel floor; --jobs 2 efficiency", measure_demos),
 }
 

@@ -22,7 +22,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
@@ -35,6 +35,7 @@ from generator.outputs import check_output_folder
 from generator.reading import ReadPolicy, parse_size
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
+from generator.search import SearchIndexError, index_site, templates_dir
 
 log = get_plugin_logger("glossgraph")
 
@@ -113,6 +114,15 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             files.append(File.generated(config, path, content=content, inclusion=level))
         return files
 
+    @event_priority(-100)  # after Material's search plugin, whose index it removes
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Index the built concept pages for search."""
+        try:
+            built = index_site(Path(config.site_dir), directory_urls=config.use_directory_urls)
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        log.info(f"search: indexed {built.pages} concept pages")
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
@@ -185,10 +195,15 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
 
 
 def _add_overrides(config: MkDocsConfig) -> None:
-    """Put our templates (Open Graph tags) after the user's ``custom_dir``, before the theme's."""
-    ours = str(THEME_OVERRIDES)
-    if ours not in config.theme.dirs:
-        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, ours)
+    """Put our templates after the user's ``custom_dir``, before the theme's.
+
+    ``theme/`` holds the Open Graph tags; ``templates/`` the search dialog, which
+    only a site with our Pagefind index can answer, so export-docs leaves it out.
+    """
+    for folder in (THEME_OVERRIDES, templates_dir()):
+        ours = str(folder)
+        if ours not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, ours)
 
 
 def _toc_slugify(config: MkDocsConfig) -> Slugify | None:

@@ -1,0 +1,153 @@
+"""Site search: a Pagefind index of the concept pages, written after the site is built.
+
+Pagefind splits its index into chunks the reader's browser fetches on demand,
+so a search on a 10,000-concept site loads a few hundred kB, where Material's
+single index is tens of MB. The pages keep Material's search box: our
+``partials/search.html`` draws Material's dialog without Material's search
+component, and ``assets/search.js`` runs Pagefind's JS API behind it.
+
+Only concept pages are indexed; the home, A–Z, tag and graph pages are lists
+of concepts, which would match every title. What a page marks with Material's
+``data-search-exclude`` (generated lists and pictures) is left out: on a
+heading, its whole section; on any other element, that element.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import NewType
+
+# A page's URL as Pagefind reports it, from the site root: "/concepts/x.html".
+ResultUrl = NewType("ResultUrl", str)
+
+BUNDLE_DIR = "pagefind"
+CONCEPT_DIR = "concepts"
+MATERIAL_INDEX = "search/search_index.json"
+EXCLUDE = "data-search-exclude"
+# Pagefind weighs an h1 at 7 and body text at 1; the concept's title and its
+# aliases name the concept, so a search for either ranks it above pages that
+# only mention it.
+TITLE_WEIGHT = 10
+ALIAS_WEIGHT = 9
+# Pagefind leaves these out as well: heading anchors ("¶").
+_IGNORED = (f"[{EXCLUDE}]", ".headerlink")
+
+_ARTICLE_START = re.compile(r"<article\b[^>]*>")
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>")
+_H1 = re.compile(r"<h1\b")
+_ALIASES = re.compile(r'<(\w+) class="gg-aliases"')
+_LANG = re.compile(r'<html\b[^>]*\blang="([\w-]+)"')
+
+
+class SearchIndexError(Exception):
+    """Raised when Pagefind cannot be started or fails to write the index."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    """What Pagefind indexes for one page: its URL and the HTML to read."""
+
+    url: ResultUrl
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """What was indexed: the page count and the bundle's folder."""
+
+    pages: int
+    bundle: Path
+
+
+def templates_dir() -> Path:
+    """Return our theme overrides (``partials/search.html``), to put before Material's own."""
+    return Path(str(resources.files("generator") / "templates"))
+
+
+def index_site(site_dir: Path, *, directory_urls: bool) -> SearchIndex:
+    """Write the Pagefind bundle of the built site's concept pages into ``site_dir/pagefind``."""
+    records = list(_records(site_dir, directory_urls))
+    bundle = site_dir / BUNDLE_DIR
+    # Material's own index of the whole site: our dialog never loads it.
+    material = site_dir / MATERIAL_INDEX
+    material.unlink(missing_ok=True)
+    if material.parent.is_dir() and not any(material.parent.iterdir()):
+        material.parent.rmdir()
+    try:
+        # Pagefind's API is async; a thread of its own gives it an event loop even
+        # when the caller already runs one (a serve loop, Playwright in tests).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, _write_index(records, bundle)).result()
+    except FileNotFoundError as error:
+        raise SearchIndexError(
+            f"cannot build the search index: {error}; install the pagefind binary"
+            " with `pip install 'pagefind[bin]'`"
+        ) from None
+    return SearchIndex(pages=len(records), bundle=bundle)
+
+
+def _records(site_dir: Path, directory_urls: bool) -> Iterator[SearchRecord]:
+    folder = site_dir / CONCEPT_DIR
+    for path in sorted(folder.rglob("*.html")):
+        relative = PurePosixPath(path.relative_to(site_dir).as_posix())
+        yield SearchRecord(
+            url=result_url(relative, directory_urls),
+            html=search_html(path.read_text("utf-8")),
+        )
+
+
+def result_url(relative: PurePosixPath, directory_urls: bool) -> ResultUrl:
+    """Return the URL a reader follows to the page at ``relative`` in the site."""
+    if directory_urls and relative.name == "index.html":
+        return ResultUrl(f"/{relative.parent.as_posix()}/")
+    return ResultUrl(f"/{relative.as_posix()}")
+
+
+def search_html(page: str) -> str:
+    """Return the part of a built page that search reads, weighted for Pagefind.
+
+    That is the page's article without its excluded sections, with the title
+    and the aliases weighted above the body.
+    """
+    lang = _LANG.search(page)
+    start = _ARTICLE_START.search(page)
+    end = page.rfind("</article>")
+    article = page[start.end() : end] if start and end > start.end() else ""
+    body = _without_excluded_sections(article)
+    body = _H1.sub(f'<h1 data-pagefind-weight="{TITLE_WEIGHT}"', body, count=1)
+    body = _ALIASES.sub(rf'<\1 class="gg-aliases" data-pagefind-weight="{ALIAS_WEIGHT}"', body)
+    language = lang.group(1) if lang else "en"
+    return f'<html lang="{language}"><body><main data-pagefind-body>{body}</main></body></html>'
+
+
+def _without_excluded_sections(html: str) -> str:
+    """Drop each heading marked excluded and what follows it up to a heading of its level."""
+    kept: list[str] = []
+    keep_from = 0
+    skipping: int | None = None
+    for match in _HEADING.finditer(html):
+        level = int(match.group(1))
+        if skipping is not None and level <= skipping:
+            skipping = None
+            keep_from = match.start()
+        if skipping is None and EXCLUDE in match.group(2):
+            kept.append(html[keep_from : match.start()])
+            skipping = level
+    if skipping is None:
+        kept.append(html[keep_from:])
+    return "".join(kept)
+
+
+async def _write_index(records: list[SearchRecord], bundle: Path) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(exclude_selectors=list(_IGNORED), output_path=str(bundle))
+    async with PagefindIndex(config=config) as index:
+        for record in records:
+            await index.add_html_file(content=record.html, url=record.url)
