@@ -10,7 +10,7 @@ from test_render_pages import DEMO, glossary, picture
 
 from generator.model import DemoId, SiteUrl
 from generator.render.fragments import Fragments, Nonce, PageFragments
-from generator.render.pages import RenderOptions, RenderedSite, render_site
+from generator.render.pages import RenderedSite, RenderOptions, render_site
 from generator.render.siteconfig import MARKDOWN_EXTENSIONS
 
 PAGE = SiteUrl("concepts/a.md")
@@ -97,4 +97,3 @@ def test_a_lost_placeholder_is_reported() -> None:
 def test_other_pages_fragments_are_not_placed() -> None:
     fragments, placeholder = _one("<b>x</b>")
     assert fragments.place(SiteUrl("concepts/b.md"), placeholder) == (placeholder, ())
-
