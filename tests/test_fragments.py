@@ -97,3 +97,9 @@ def test_a_lost_placeholder_is_reported() -> None:
 def test_other_pages_fragments_are_not_placed() -> None:
     fragments, placeholder = _one("<b>x</b>")
     assert fragments.place(SiteUrl("concepts/b.md"), placeholder) == (placeholder, ())
+
+
+def test_no_html_is_no_fragment() -> None:
+    collected = PageFragments(NONCE)
+    assert collected.add("") == ""
+    assert collected.parts() == ()

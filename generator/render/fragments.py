@@ -57,7 +57,12 @@ class PageFragments:
         self._parts: list[str] = []
 
     def add(self, html: str) -> str:
-        """Keep ``html`` as a fragment and return its placeholder, a block of its own."""
+        """Keep ``html`` as a fragment and return its placeholder, a block of its own.
+
+        No HTML gives no placeholder: ``fragment(render_part())`` needs no check.
+        """
+        if not html:
+            return ""
         self._parts.append(html)
         return f"<!-- {_PREFIX}-{self._nonce}-{len(self._parts) - 1} -->"
 
