@@ -52,8 +52,9 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _neighbourhood(root: Path) -> str:
     built = build_docs(BuildOptions(root / "entities", root / "demos"))
-    (fragment,) = built.tree.fragments.pages[SiteUrl("concepts/attention.md")]
-    return fragment
+    fragments = built.tree.fragments.pages[SiteUrl("concepts/attention.md")]
+    (picture,) = [f for f in fragments if f.startswith('<div class="gg-neighbourhood"')]
+    return picture
 
 
 def test_markdown_for_mkdocs_has_no_raw_html_for_generated_parts(root: Path) -> None:
@@ -61,8 +62,8 @@ def test_markdown_for_mkdocs_has_no_raw_html_for_generated_parts(root: Path) -> 
         text = (root / "markdown" / page).read_text("utf-8")
         assert RAW_BLOCK.search(text) is None, page
         assert "<svg" not in text
-        ours = re.findall(r"<!-- gg-fragment-[0-9a-f]{24}-0 -->", text.replace(FAKE, ""))
-        assert len(ours) == 1, page
+        ours = re.findall(r"<!-- gg-fragment-[0-9a-f]{24}-[0-9]+ -->", text.replace(FAKE, ""))
+        assert ours, page
 
 
 def test_page_shows_its_fragment_exactly_once(root: Path) -> None:
