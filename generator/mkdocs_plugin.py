@@ -128,8 +128,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         page.content = content
         if missing:
             log.warning(
-                f"{path}: {len(missing)} generated part(s) lost their place on the page; "
-                "look for an unclosed code fence, HTML block or comment in its body"
+                f"{path}: {len(missing)} generated part(s) lost their place on the page "
+                "(a plugin that runs before glossgraph's on_page_context removed it)"
             )
         return context
 

@@ -89,3 +89,25 @@ def test_search_reads_no_fragment(root: Path) -> None:
     assert "<svg" not in text and "data-key" not in text
     assert text.count("gg-fragment") == 1  # the author's typed one, nothing of ours
     assert not [doc for doc in index["docs"] if doc["location"].startswith("graph.html")]
+
+
+def test_a_removed_placeholder_fails_a_strict_build(tmp_path: Path) -> None:
+    files = {
+        "entities/a.md": "---\nsummary: A.\nrelated: [b]\n---\nBody.\n",
+        "entities/b.md": "---\nsummary: B.\n---\nBody.\n",
+        # A plugin that drops HTML comments from every converted page.
+        "hooks/strip.py": (
+            "import re\n\ndef on_page_content(html, page, config, files):\n"
+            "    return re.sub(r'<!--.*?-->', '', html)\n"
+        ),
+    }
+    folder = write_tree_into(tmp_path, files)
+    config = site_config("Fragments", "entities", ())
+    del config["extra_css"], config["extra_javascript"]
+    config["plugins"] = ["search", {"glossgraph": {"entities": "entities", "demos": "demos"}}]
+    config["hooks"] = ["hooks/strip.py"]
+    (folder / "mkdocs.yml").write_text(json.dumps(config), "utf-8")
+    result = glossgraph(folder, "build", "--strict", "--site-dir", "out")
+    assert result.returncode != 0
+    assert "concepts/a.md: 1 generated part(s) lost their place on the page" in result.stderr
+    assert "Traceback" not in result.stderr
