@@ -132,7 +132,7 @@ def _render_concept(
         _render_header(graph, entity, found),
         body.markdown.strip(),
         _render_demos(entity, demos),
-        _render_lists(graph, key, found, options),
+        fragment(_render_lists(graph, key, found, options)),
         _render_picture(graph, key, options, fragment),
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
