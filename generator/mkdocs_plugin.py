@@ -1,7 +1,8 @@
 """The MkDocs adapter: inject the docs tree into a MkDocs build; run MkDocs for the CLI.
 
 The only module that imports mkdocs. The core renders plain Markdown and files;
-this plugin builds that tree once per build, adds it to MkDocs' files, and logs
+this plugin builds that tree once per build, adds it to MkDocs' files, puts the
+generated HTML parts (``render.fragments``) into the converted pages, and logs
 dangling links and failed demos as warnings (so ``--strict`` fails on them).
 """
 
@@ -24,6 +25,9 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
 from generator.demos import Device, RunOptions, summary_lines
@@ -31,6 +35,7 @@ from generator.demos.downloads import RepoLinks, repo_links
 from generator.demos.model import DEFAULT_CACHE_DIR
 from generator.errors import BuildError, UsageError
 from generator.headings import Slugify
+from generator.model import SiteUrl
 from generator.outputs import check_output_folder
 from generator.reading import ReadPolicy, parse_size
 from generator.render.pages import asset_files
@@ -113,6 +118,21 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             level = InclusionLevel.UNDEFINED if path in _NAV_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=content, inclusion=level))
         return files
+
+    @event_priority(-100)  # after search has read the page: fragments are never searched
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Put the page's generated HTML parts in place of their placeholders."""
+        path = SiteUrl(page.file.src_uri)
+        content, missing = self._built.tree.fragments.place(path, page.content or "")
+        page.content = content
+        if missing:
+            log.warning(
+                f"{path}: {len(missing)} generated part(s) lost their place on the page "
+                "(a plugin that runs before glossgraph's on_page_context removed it)"
+            )
+        return context
 
     @event_priority(-100)  # after Material's search plugin, whose index it removes
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -94,7 +94,7 @@ def shipped() -> tuple[ConceptGraph, dict[SiteUrl, str], bool]:
     directory_urls = bool(config.get("use_directory_urls", True))
     graph = load_concept_graph(REPO / "entities", REPO / "demos")
     options = RenderOptions(config["site_name"], directory_urls, entities=REPO / "entities")
-    files = render_site(graph, {}, options).tree.files
+    files = render_site(graph, {}, options).tree.inlined().files  # as export-docs writes them
     pages = {concept_path(key): str(files[concept_path(key)]) for key in graph.entities}
     return graph, pages, directory_urls
 

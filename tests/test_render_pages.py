@@ -127,8 +127,9 @@ def picture(g: nx.MultiDiGraph, key: EntityKey, href: Callable[[EntityKey], str]
 
 
 def render(directory_urls: bool = False) -> DocsTree:
+    """Return the tree as export-docs writes it: fragments inlined."""
     options = RenderOptions("Test glossary", directory_urls, picture, lambda g, href: "<svg/>")
-    return render_site(glossary(), {DemoId("forward-pass"): DEMO}, options).tree
+    return render_site(glossary(), {DemoId("forward-pass"): DEMO}, options).tree.inlined()
 
 
 def test_concept_page_matches_golden() -> None:

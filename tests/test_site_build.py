@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -82,6 +83,25 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = glossgraph(root, "build", "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     return root / "out"
+
+
+def assert_pictures_placed(site: Path) -> None:
+    """Check each picture is on its page exactly once, and no placeholder is left anywhere.
+
+    Zensical drops the ``data-search-exclude`` attribute once it has read it.
+    """
+    for page, css in (
+        ("concepts/neural-network.html", "gg-neighbourhood"),
+        ("graph.html", "gg-graph"),
+    ):
+        html = (site / page).read_text("utf-8")
+        (opening,) = re.findall(f'<div class="{css}"[^>]*>', html)
+        assert "<svg" in html.partition(opening)[2].partition("</article>")[0], page
+    assert not [p for p in site.rglob("*.html") if "gg-fragment-" in p.read_text("utf-8")]
+
+
+def test_pictures_are_placed(built: Path) -> None:
+    assert_pictures_placed(built)
 
 
 def test_every_internal_link_resolves(built: Path) -> None:
@@ -171,6 +191,7 @@ def test_exported_docs_build_without_plugin(tmp_path: Path, builder: str) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     site = tmp_path / "export" / "site"
     assert (site / "concepts" / "neural-network.html").is_file()
+    assert_pictures_placed(site)
     assert broken_links(site) == []
     assert inventory_names(site / "objects.inv")["ann"] == "concepts/neural-network.html"
 

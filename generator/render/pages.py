@@ -21,6 +21,7 @@ from generator.model import (
 )
 from generator.reading import DEFAULT_POLICY, ReadPolicy, read_bytes, real_folder
 from generator.render.docstree import DocsTree
+from generator.render.fragments import Fragment, Fragments, PageFragments, new_nonce
 from generator.render.markdown import concept_path, rewrite_body
 from generator.render.panels import PANEL_CLASS, render_panel
 from generator.render.previews import PREVIEWS_DATA, previews_script
@@ -81,18 +82,25 @@ def render_site(
 ) -> RenderedSite:
     """Return every page and file of the site for a checked graph and its rendered demos."""
     files: dict[SiteUrl, str | bytes] = {}
+    nonce = new_nonce()
+    parts: dict[SiteUrl, tuple[str, ...]] = {}
     for key in sorted(graph.entities):
         page = concept_path(key)
-        files[page] = _render_concept(graph, key, demos, options, files)
+        collected = PageFragments(nonce)
+        files[page] = _render_concept(graph, key, demos, options, files, collected.add)
+        parts[page] = collected.parts()
     for demo in demos.values():
         files.update({SiteUrl(path): content for path, content in demo.files.items()})
     files[SiteUrl("index.md")] = render_home(graph, options)
     files[SiteUrl("a-z.md")] = render_a_to_z(graph)
     files.update(tag_pages(graph))
-    files[SiteUrl("graph.md")] = render_graph_page(graph, options)
+    collected = PageFragments(nonce)
+    files[SiteUrl("graph.md")] = render_graph_page(graph, options, collected.add)
+    parts[SiteUrl("graph.md")] = collected.parts()
     files.update(asset_files())
     files[PREVIEWS_DATA] = previews_script(graph)
-    return RenderedSite(DocsTree(files), MappingProxyType(dict(demos)))
+    fragments = Fragments(nonce, {page: html for page, html in parts.items() if html})
+    return RenderedSite(DocsTree(files, fragments), MappingProxyType(dict(demos)))
 
 
 def asset_files() -> dict[SiteUrl, str | bytes]:
@@ -111,6 +119,7 @@ def _render_concept(
     demos: Mapping[DemoId, DemoMarkdown],
     options: RenderOptions,
     files: dict[SiteUrl, str | bytes],
+    fragment: Fragment,
 ) -> str:
     entity = graph.entities[key]
     page = concept_path(key)
@@ -123,8 +132,8 @@ def _render_concept(
         _render_header(graph, entity, found),
         body.markdown.strip(),
         _render_demos(entity, demos),
-        _render_lists(graph, key, found, options),
-        _render_picture(graph, key, options),
+        fragment(_render_lists(graph, key, found, options)),
+        _render_picture(graph, key, options, fragment),
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
 
@@ -195,12 +204,14 @@ def _render_lists(
     return _raw_block(PANEL_CLASS, panel) if panel else ""
 
 
-def _render_picture(graph: ConceptGraph, key: EntityKey, options: RenderOptions) -> str:
+def _render_picture(
+    graph: ConceptGraph, key: EntityKey, options: RenderOptions, fragment: Fragment
+) -> str:
     if options.neighbourhood is None:
         return ""
     href = _href_from(concept_path(key), options.directory_urls)
     svg = options.neighbourhood(graph.graph, key, href)
-    return f"## Neighbourhood {SEARCH_EXCLUDE}\n\n{_raw_block('gg-neighbourhood', svg)}"
+    return f"## Neighbourhood {SEARCH_EXCLUDE}\n\n{fragment(_raw_block('gg-neighbourhood', svg))}"
 
 
 def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
@@ -254,8 +265,8 @@ def render_a_to_z(graph: ConceptGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_graph_page(graph: ConceptGraph, options: RenderOptions) -> str:
-    """Return the whole-graph page."""
+def render_graph_page(graph: ConceptGraph, options: RenderOptions, fragment: Fragment) -> str:
+    """Return the whole-graph page; its picture is a fragment."""
     lines = [
         page_meta(
             description=f"All {_count(len(graph.entities), 'concept')} and the"
@@ -271,7 +282,7 @@ def render_graph_page(graph: ConceptGraph, options: RenderOptions) -> str:
         svg = options.whole_graph(
             graph.graph, _href_from(SiteUrl("graph.md"), options.directory_urls)
         )
-        lines += ["", _raw_block("gg-graph", svg)]
+        lines += ["", fragment(_raw_block("gg-graph", svg))]
     return "\n".join(lines) + "\n"
 
 
@@ -293,7 +304,8 @@ def _href_from(page: SiteUrl, directory_urls: bool) -> Href:
 
 
 def _raw_block(css_class: str, html: str) -> str:
-    # A blank line would end Markdown's raw HTML block early.
+    # A blank line would end Markdown's raw HTML block early (export-docs writes
+    # fragments into the Markdown, so a fragment is a valid raw block too).
     compact = "\n".join(line for line in html.strip().splitlines() if line.strip())
     return f'<div class="{css_class}" data-search-exclude>\n{compact}\n</div>'
 

@@ -1,0 +1,113 @@
+"""Fragments through a real MkDocs build: the Markdown MkDocs gets, the page, the search index."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from test_site_build import glossgraph
+from trees import write_tree_into
+
+from generator.build import BuildOptions, build_docs
+from generator.model import SiteUrl
+from generator.render.siteconfig import site_config
+
+pytestmark = pytest.mark.slow
+
+FAKE = "<!-- gg-fragment-0123456789abcdef01234567-0 -->"
+SITE = {
+    "entities/attention.md": (
+        "---\nsummary: Weights over positions.\nrelated: [softmax]\n---\n"
+        f"Attention weighs values.\n\n{FAKE}\n\nTyped gg-fragment-0123456789abcdef01234567-0 too.\n"
+    ),
+    "entities/softmax.md": (
+        "---\nsummary: Normalised exponentials.\n---\nTurns scores into [[attention]] weights.\n"
+    ),
+    # Save the Markdown MkDocs converts, after every plugin changed it.
+    "hooks/capture.py": (
+        "from pathlib import Path\n\n"
+        "def on_page_markdown(markdown, page, config, files):\n"
+        "    out = Path(config.config_file_path).parent / 'markdown' / page.file.src_uri\n"
+        "    out.parent.mkdir(parents=True, exist_ok=True)\n"
+        "    out.write_text(markdown, 'utf-8')\n"
+    ),
+}
+RAW_BLOCK = re.compile(r"^\s*<(div|svg)\b", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = write_tree_into(tmp_path_factory.mktemp("fragments"), SITE)
+    config = site_config("Fragments", "entities", ())
+    del config["extra_css"], config["extra_javascript"]
+    config["plugins"] = ["search", {"glossgraph": {"entities": "entities", "demos": "demos"}}]
+    config["hooks"] = ["hooks/capture.py"]
+    (folder / "mkdocs.yml").write_text(json.dumps(config), "utf-8")  # JSON is YAML
+    result = glossgraph(folder, "build", "--strict", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def _neighbourhood(root: Path) -> str:
+    built = build_docs(BuildOptions(root / "entities", root / "demos"))
+    fragments = built.tree.fragments.pages[SiteUrl("concepts/attention.md")]
+    (picture,) = [f for f in fragments if f.startswith('<div class="gg-neighbourhood"')]
+    return picture
+
+
+def test_markdown_for_mkdocs_has_no_raw_html_for_generated_parts(root: Path) -> None:
+    for page in ("concepts/attention.md", "graph.md"):
+        text = (root / "markdown" / page).read_text("utf-8")
+        assert RAW_BLOCK.search(text) is None, page
+        assert "<svg" not in text
+        ours = re.findall(r"<!-- gg-fragment-[0-9a-f]{24}-[0-9]+ -->", text.replace(FAKE, ""))
+        assert ours, page
+
+
+def test_page_shows_its_fragment_exactly_once(root: Path) -> None:
+    page = (root / "out" / "concepts" / "attention.html").read_text("utf-8")
+    fragment = _neighbourhood(root)
+    assert "<svg" in fragment
+    assert page.count(fragment) == 1
+    assert page.count('<div class="gg-neighbourhood"') == 1
+
+
+def test_a_typed_placeholder_injects_and_swallows_nothing(root: Path) -> None:
+    page = (root / "out" / "concepts" / "attention.html").read_text("utf-8")
+    assert page.count(FAKE) == 1  # the author's comment, copied through as written
+    assert "<p>Typed gg-fragment-0123456789abcdef01234567-0 too.</p>" in page
+    assert "<p>Attention weighs values.</p>" in page
+    assert page.index("Attention weighs") < page.index(FAKE) < page.index("gg-neighbourhood")
+
+
+def test_search_reads_no_fragment(root: Path) -> None:
+    index = json.loads((root / "out" / "search" / "search_index.json").read_text("utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "Attention weighs values." in text
+    assert "<svg" not in text and "data-key" not in text
+    assert text.count("gg-fragment") == 1  # the author's typed one, nothing of ours
+    assert not [doc for doc in index["docs"] if doc["location"].startswith("graph.html")]
+
+
+def test_a_removed_placeholder_fails_a_strict_build(tmp_path: Path) -> None:
+    files = {
+        "entities/a.md": "---\nsummary: A.\nrelated: [b]\n---\nBody.\n",
+        "entities/b.md": "---\nsummary: B.\n---\nBody.\n",
+        # A plugin that drops HTML comments from every converted page.
+        "hooks/strip.py": (
+            "import re\n\ndef on_page_content(html, page, config, files):\n"
+            "    return re.sub(r'<!--.*?-->', '', html)\n"
+        ),
+    }
+    folder = write_tree_into(tmp_path, files)
+    config = site_config("Fragments", "entities", ())
+    del config["extra_css"], config["extra_javascript"]
+    config["plugins"] = ["search", {"glossgraph": {"entities": "entities", "demos": "demos"}}]
+    config["hooks"] = ["hooks/strip.py"]
+    (folder / "mkdocs.yml").write_text(json.dumps(config), "utf-8")
+    result = glossgraph(folder, "build", "--strict", "--site-dir", "out")
+    assert result.returncode != 0
+    assert re.search(r"concepts/a\.md: [12] generated part\(s\) lost their place", result.stderr)
+    assert "Traceback" not in result.stderr
