@@ -120,3 +120,24 @@ def _in(options: RunOptions, folder: Path) -> RunOptions:
     import dataclasses
 
     return dataclasses.replace(options, cache_dir=folder / "cache")
+
+
+@pytest.mark.slow
+def test_a_frozen_output_older_than_its_code_is_run_again_and_named(tmp_path: Path) -> None:
+    from generator.demos.runner import summary_lines
+    from generator.demos.states import freeze_demos
+
+    demos = write_tree_into(tmp_path / "demos", {"d.py": "# %%\nprint('old code')\n"})
+    options = _in(RunOptions(device=Device.CPU), tmp_path)
+    _, written = freeze_demos([DemoId("d")], demos, options)
+    assert written == [demos / "_outputs" / "d.ipynb"]
+    (demos / "d.py").write_text("# %%\nprint('new code')\n", encoding="utf-8")
+    run = run_demos([DemoId("d")], demos, options)
+    result = run.results[DemoId("d")]
+    assert result.notebook.cells[0].outputs[0]["text"] == "new code\n"
+    assert result.superseded is not None and result.superseded.device == "CPU"
+    assert run.stale == ("d",) and run.executed == ("d",)
+    assert summary_lines(run)[1] == (
+        "note: the frozen output of d is older than its code and is not shown; "
+        "freeze it again with 'glossgraph freeze d' where it can run as frozen"
+    )

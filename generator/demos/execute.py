@@ -251,11 +251,11 @@ class _Session:
             return DemoStatus.DIED, died
         return DemoStatus.DIED, f"{type(failure).__name__}: {failure}"
 
-
     def _start_failure(self, failure: Exception) -> str:
         text = f"kernel failed: {type(failure).__name__}: {failure}"
         if self.memory is not None:
-            text += f" (a memory limit of {describe_memory(self.memory)} may be too small to start it)"
+            limit = describe_memory(self.memory)
+            text += f" (a memory limit of {limit} may be too small to start it)"
         return text
 
     def _memory_text(self) -> str:
