@@ -23,6 +23,7 @@ from generator.demos.executors import check_executor, parse_executor
 from generator.demos.runner import summary_lines
 from generator.errors import UsageError
 from generator.model import DemoId
+from tests.test_demos_faults import process_alive
 from tests.trees import write_tree_into
 
 distributed = pytest.importorskip("distributed")
@@ -262,14 +263,6 @@ def test_device_header(tmp_path: Path, value: str, needs_gpu: bool, problem: str
         assert spec is None and diagnostics and str(diagnostics[0]).startswith(problem)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
-
 def _until(condition: Callable[[], bool], tries: int = 600) -> bool:
     """Return whether ``condition`` came true, asking every 0.1 s (a guard, not a timing)."""
     for _ in range(tries):
@@ -305,7 +298,7 @@ def test_ctrl_c_cancels_the_demo_on_the_cluster(cluster: Cluster, tmp_path: Path
     assert build.returncode == 130, stderr
     assert stderr.rstrip().endswith("glossgraph: interrupted"), stderr
     assert "Traceback" not in stderr
-    assert _until(lambda: not _alive(kernel)), "the demo's kernel outlived Ctrl-C"
+    assert _until(lambda: not process_alive(kernel)), "the demo's kernel outlived Ctrl-C"
     address = cluster.executor.replace("dask://", "tcp://")
     with distributed.Client(address, timeout=10, set_as_default=False) as client:
         assert _until(lambda: not any(client.processing().values())), client.processing()
