@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from demo_threads import measure_threads
 from harness import (
     FULL,
     GLOSSGRAPH,
@@ -393,6 +394,7 @@ MEASUREMENTS: dict[str, tuple[str, Measurement]] = {
     "scaling": ("build time and bytes per page, big / small", measure_scaling),
     "huge": ("search bytes and whole-graph picture share", measure_huge),
     "demos": ("one demo / kernel floor; --jobs 2 efficiency", measure_demos),
+    "threads": ("shipped demos: executor threads against per-demo lines", measure_threads),
 }
 
 

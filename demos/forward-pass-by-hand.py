@@ -26,7 +26,6 @@ torch.manual_seed(0)
 # IEEE fp32 on a GPU too (no TF32), so a GPU run prints what the CPU run prints
 torch.backends.cudnn.allow_tf32 = False
 torch.backends.cuda.matmul.allow_tf32 = False
-torch.set_num_threads(1)  # models this small run faster on one CPU thread than on several
 device = "cuda" if torch.cuda.is_available() else "cpu"
 name = torch.cuda.get_device_name() if device == "cuda" else "CPU"
 print(f"device: {device} ({name})")

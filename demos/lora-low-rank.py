@@ -26,7 +26,6 @@ import matplotlib.pyplot as plt
 import torch
 
 torch.manual_seed(0)
-torch.set_num_threads(1)  # models this small run faster on one CPU thread than on several
 device = "cuda" if torch.cuda.is_available() else "cpu"
 name = torch.cuda.get_device_name() if device == "cuda" else "CPU"
 print(f"device: {device} ({name})")

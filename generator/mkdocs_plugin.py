@@ -33,6 +33,7 @@ from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
 from generator.demos import Device, RunOptions, summary_lines
 from generator.demos.downloads import RepoLinks, repo_links
 from generator.demos.model import DEFAULT_CACHE_DIR
+from generator.demos.resources import MemoryLimit, parse_memory_limit
 from generator.errors import BuildError, UsageError
 from generator.headings import Slugify
 from generator.model import SiteUrl
@@ -60,6 +61,8 @@ class GlossgraphConfig(base.Config):  # type: ignore[no-untyped-call]
     demos = c.Type(str, default="demos")
     device = c.Choice(("auto", "cpu", "cuda"), default="auto")
     jobs = c.Optional(c.Type(int))
+    timeout = c.Optional(c.Type((int, float)))  # seconds; a demo's header timeout wins
+    memory_limit = c.Type((str, int), default="50%")  # 4GB, 500MB, 50%, none
     executor = c.Optional(c.Type(str))  # dask://HOST:PORT: run demos on a Dask cluster
     rerun = c.Type(bool, default=False)
     strict = c.Type(bool, default=False)
@@ -176,6 +179,18 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             raise PluginError(f"glossgraph option max_file_size: {error}") from None
         return ReadPolicy(max_file_size=size, follow_symlinks=self.config.follow_symlinks)
 
+    def _timeout(self) -> float | None:
+        value = self.config.timeout
+        if value is not None and (isinstance(value, bool) or not value > 0):
+            raise PluginError(f"glossgraph option timeout: expected seconds > 0, got {value!r}")
+        return None if value is None else float(value)
+
+    def _memory_limit(self) -> MemoryLimit:
+        try:
+            return parse_memory_limit(str(self.config.memory_limit))
+        except ValueError as error:
+            raise PluginError(f"glossgraph option memory_limit: {error}") from None
+
     def _build(self, config: MkDocsConfig) -> SiteBuild:
         options = BuildOptions(
             entities=self._path(config, self.config.entities),
@@ -187,6 +202,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             run=RunOptions(
                 device=Device(self.config.device),
                 jobs=self.config.jobs,
+                timeout=self._timeout(),
+                memory_limit=self._memory_limit(),
                 executor=self.config.executor,
                 rerun=self.config.rerun,
                 cache_dir=self._path(config, self.config.cache_dir),
@@ -259,6 +276,8 @@ class SiteCommand:
     strict: bool = False
     rerun: bool = False
     jobs: int | None = None
+    timeout: float | None = None
+    memory_limit: str | None = None
     device: str | None = None
     executor: str | None = None
     dev_addr: str | None = None
@@ -308,6 +327,8 @@ def _session(command: SiteCommand) -> Iterator[str]:
         "demos": _absolute(command.demos),
         "device": command.device,
         "jobs": command.jobs,
+        "timeout": command.timeout,
+        "memory_limit": command.memory_limit,
         "executor": command.executor,
         "rerun": command.rerun or None,
         "max_file_size": command.max_file_size,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from generator.demos.executors import check_executor, parse_executor
 from generator.demos.runner import summary_lines
 from generator.errors import UsageError
 from generator.model import DemoId
+from tests.test_demos_faults import process_alive
 from tests.trees import write_tree_into
 
 distributed = pytest.importorskip("distributed")
@@ -129,6 +132,10 @@ def test_build_through_a_cluster(cluster: Cluster, monkeypatch: pytest.MonkeyPat
         f"demos: 3 executed, 0 cached, 0 frozen, 0 failed; ran on {host}: 3"
     )
     assert all(run.results[DemoId(d)].record.host == host for d in DEMOS)
+    workers = {run.results[DemoId(d)].record.worker or "" for d in DEMOS}
+    assert all(w.startswith("tcp://127.0.0.1:") for w in workers), workers
+    hello = first.tree.files["concepts/hello-concept.md"]
+    assert f"Ran on CPU at {host} (a Dask worker) with torch" in str(hello)
     assert progress.count("\n") == 3 and "[3/3]" in progress
 
     again, _ = _build(root, "dask-cache", cluster.executor)
@@ -137,6 +144,7 @@ def test_build_through_a_cluster(cluster: Cluster, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv(WORKER_ONLY, "worker-only-value")  # so the local kernels print the same
     local, _ = _build(root, "local-cache", None)
     assert set(local.demo_run.executed) == set(DEMOS)
+    assert all(r.record.worker is None for r in local.demo_run.results.values())
     assert _demo_pages(local) == pages
 
 
@@ -253,3 +261,48 @@ def test_device_header(tmp_path: Path, value: str, needs_gpu: bool, problem: str
         assert spec is not None and spec.needs_gpu is needs_gpu and diagnostics == []
     else:
         assert spec is None and diagnostics and str(diagnostics[0]).startswith(problem)
+
+
+def _until(condition: Callable[[], bool], tries: int = 600) -> bool:
+    """Return whether ``condition`` came true, asking every 0.1 s (a guard, not a timing)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_ctrl_c_cancels_the_demo_on_the_cluster(cluster: Cluster, tmp_path: Path) -> None:
+    pid_file = tmp_path / "kernel-pid"
+    slow = (
+        "# %%\nimport os, time\nfrom pathlib import Path\n"
+        f"Path({str(pid_file)!r}).write_text(str(os.getpid()))\ntime.sleep(300)\n"
+    )
+    entity = "---\nsummary: Slow.\ndemos: [slow]\n---\nBody.\n"
+    write_tree_into(tmp_path, {"entities/slow-concept.md": entity, "demos/slow.py": slow})
+    command = [sys.executable, "-m", "generator.cli", "build", "--site-dir", "out"]
+    command += ["--executor", cluster.executor]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    build = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert _until(pid_file.exists, tries=1800), "the slow demo never started"
+        kernel = int(pid_file.read_text())
+        build.send_signal(signal.SIGINT)
+        _, stderr = build.communicate(timeout=120)
+    finally:
+        build.kill()
+    assert build.returncode == 130, stderr
+    assert stderr.rstrip().endswith("glossgraph: interrupted"), stderr
+    assert "Traceback" not in stderr
+    assert _until(lambda: not process_alive(kernel)), "the demo's kernel outlived Ctrl-C"
+    address = cluster.executor.replace("dask://", "tcp://")
+    with distributed.Client(address, timeout=10, set_as_default=False) as client:
+        assert _until(lambda: not any(client.processing().values())), client.processing()
+        held = [key for keys in client.has_what().values() for key in keys]
+        assert not [key for key in held if "glossgraph-slow-" in str(key)], held
+    assert not list((tmp_path / ".glossgraph" / "cache").glob("*.ipynb"))
+    assert not (tmp_path / "out").exists()

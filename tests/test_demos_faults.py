@@ -55,7 +55,8 @@ def test_killing_the_parents_process_group_kills_only_the_demo(faults: DemoRun) 
     assert faults.results[DemoId("raises")].status is DemoStatus.ERROR  # the run went on
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Return whether ``pid`` is a live process (not gone, not a zombie)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
@@ -76,4 +77,4 @@ def test_a_daemon_is_killed_and_demo_run_piped_returns(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "the demo left 1 process(es) running after it ended; killed" in done.stdout
     pid = int(done.stdout.split("daemon ", 1)[1].split()[0])
-    assert not _alive(pid)
+    assert not process_alive(pid)

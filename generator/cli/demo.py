@@ -67,15 +67,41 @@ def _add_common(parser: argparse.ArgumentParser, runs: bool) -> None:
     if not runs:
         return
     parser.add_argument("--jobs", type=_positive_int, metavar="N", help="parallel kernels")
-    parser.add_argument(
-        "--timeout", type=_positive_float, metavar="S", help="seconds per demo (default 120)"
-    )
+    add_limit_options(parser)
     parser.add_argument("--rerun", action="store_true", help="ignore the cache and run again")
     parser.add_argument(
         "--executor",
         metavar="dask://HOST:PORT",
         help="execute on a Dask cluster (default: kernels on this machine)",
     )
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--timeout`` and ``--memory-limit`` (shared by ``demo run``, ``build``, ``serve``)."""
+    parser.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="time limit of a demo whose header sets none (default 120)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=_memory_limit,
+        metavar="SIZE",
+        help="address space per kernel: 4GB, 500MB, 50%% of physical memory, or none "
+        "(default 50%%; not applied to kernels that may see a GPU)",
+    )
+
+
+def _memory_limit(text: str) -> str:
+    """Return ``text`` once it reads as a memory limit (parsed again where it is used)."""
+    from generator.demos.resources import parse_memory_limit
+
+    try:
+        parse_memory_limit(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def _positive_int(text: str) -> int:
@@ -98,12 +124,16 @@ def _options(args: argparse.Namespace) -> RunOptions:
 
     if not args.demos.is_dir():
         raise UsageError(f"demos folder '{args.demos}' does not exist")
+    from generator.demos.resources import DEFAULT_MEMORY_FRACTION, parse_memory_limit
+
     executor = getattr(args, "executor", None)
     check_executor(executor)
+    memory = getattr(args, "memory_limit", None)
     return RunOptions(
         device=Device(args.device),
         jobs=getattr(args, "jobs", None),
         timeout=getattr(args, "timeout", None),
+        memory_limit=DEFAULT_MEMORY_FRACTION if memory is None else parse_memory_limit(memory),
         rerun=getattr(args, "rerun", False),
         cache_dir=args.cache_dir,
         progress=sys.stderr,

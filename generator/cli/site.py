@@ -55,11 +55,13 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_demo_options(parser: argparse.ArgumentParser) -> None:
     from generator.cli import whole_number
+    from generator.cli.demo import add_limit_options
 
     parser.add_argument("--rerun", action="store_true", help="execute demos even when cached")
     parser.add_argument(
         "--jobs", type=whole_number(1, MAX_JOBS), metavar="N", help="demos run in parallel"
     )
+    add_limit_options(parser)
     parser.add_argument(
         "--device",
         choices=("auto", "cpu", "cuda"),
@@ -94,6 +96,7 @@ def run_export_docs(args: argparse.Namespace) -> int:
     from generator.demos import Device, RunOptions
     from generator.demos.executors import check_executor
     from generator.demos.model import DEFAULT_CACHE_DIR
+    from generator.demos.resources import DEFAULT_MEMORY_FRACTION, parse_memory_limit
     from generator.outputs import check_output_folder
     from generator.render.siteconfig import export_docs
 
@@ -103,6 +106,12 @@ def run_export_docs(args: argparse.Namespace) -> int:
     run = RunOptions(
         device=Device(args.device or "auto"),
         jobs=args.jobs,
+        timeout=args.timeout,
+        memory_limit=(
+            DEFAULT_MEMORY_FRACTION
+            if args.memory_limit is None
+            else parse_memory_limit(args.memory_limit)
+        ),
         rerun=args.rerun,
         executor=args.executor,
     )
@@ -139,6 +148,8 @@ def _site_command(args: argparse.Namespace, **extra: Any) -> Any:
         strict=args.strict,
         rerun=args.rerun,
         jobs=args.jobs,
+        timeout=args.timeout,
+        memory_limit=args.memory_limit,
         device=args.device,
         max_file_size=args.max_file_size,
         follow_symlinks=args.follow_symlinks,

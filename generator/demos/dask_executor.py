@@ -15,6 +15,7 @@ not come back.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -22,7 +23,8 @@ from typing import Any
 
 from generator.demos.execute import Execution, Limits, execute_notebook
 from generator.demos.executors import Done, Job, SchedulerAddress
-from generator.demos.model import DemoStatus, RunRecord, not_run_record
+from generator.demos.model import DemoStatus, RunRecord, cpu_count, not_run_record
+from generator.demos.resources import kernel_threads
 from generator.errors import UsageError
 
 CONNECT_SECONDS = 5.0  # an unreachable scheduler is a usage error this fast
@@ -91,7 +93,12 @@ class DaskExecutor:
         )
 
     def _submit(self, job: Job, stop_name: str) -> Any:
-        limits = (job.limits.timeout, job.limits.output_bytes, job.limits.output_messages)
+        limits = (
+            job.limits.timeout,
+            job.limits.output_bytes,
+            job.limits.output_messages,
+            job.limits.memory,
+        )
         return self._client.submit(
             run_task,
             _notebook_json(job.notebook),
@@ -177,7 +184,7 @@ def _execution(payload: Mapping[str, Any]) -> Execution:
 def run_task(
     notebook_json: str,
     reads: Mapping[str, bytes],
-    limits: tuple[float, int, int],
+    limits: tuple[float, int, int, int | float | None],
     device_class: str,
     stop_name: str,
 ) -> dict[str, Any]:
@@ -192,16 +199,30 @@ def run_task(
         watcher = threading.Thread(target=_watch, args=(event, stop, finished), daemon=True)
         watcher.start()
     cuda_visible = "" if device_class == "cpu" else None  # a GPU worker's own device
+    worker, parallel = _this_worker()
+    threads = kernel_threads(parallel, cpu_count())
     try:
-        run = execute_notebook(notebook, reads, Limits(*limits), cuda_visible, stop)
+        run = execute_notebook(notebook, reads, Limits(*limits), cuda_visible, stop, threads)
     finally:
         finished.set()
+    record = dataclasses.replace(run.record, worker=worker)
     return {
         "notebook": nbformat.writes(run.notebook),  # type: ignore[no-untyped-call]
         "status": run.status.value,
-        "record": run.record.to_json(),
+        "record": record.to_json(),
         "error": run.error,
     }
+
+
+def _this_worker() -> tuple[str | None, int]:
+    """Return this worker's address and how many tasks it runs at once (its threads)."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except Exception:  # not inside a worker (a test calling the task directly)
+        return None, 1
+    return str(worker.address), int(getattr(worker.state, "nthreads", 1))
 
 
 def _stop_event(stop_name: str) -> Any:

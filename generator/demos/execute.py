@@ -9,13 +9,16 @@ demo ends its process group is killed, then anything else started with its
 token (``reaper``), then its folder is removed (``workdir``); what goes wrong
 there makes the demo fail, never the build. Device details are asked of the
 kernel after the demo's cells by a silent request, so the shown notebook gets
-no extra cell.
+no extra cell. The kernel's memory limit and thread counts come from
+``resources``: the limit is applied to kernels that cannot see a GPU, and a
+demo that hits it fails as out of memory.
 """
 
 from __future__ import annotations
 
 import ast
 import asyncio
+import atexit
 import contextlib
 import json
 import os
@@ -34,13 +37,23 @@ from typing import Any
 from generator.demos import reaper
 from generator.demos.capped import OutputLimits, make_client
 from generator.demos.keys import KERNEL_NAME, PLOT_SETTINGS, executed_cells
-from generator.demos.model import DemoStatus, Obtained, RunRecord
+from generator.demos.model import DemoStatus, Obtained, RunRecord, cpu_count
+from generator.demos.resources import (
+    MEMORY_VARIABLE,
+    MemoryLimit,
+    describe_memory,
+    memory_bytes,
+    memory_variables,
+    thread_variables,
+)
 from generator.demos.workdir import RunFolder, make_run_folder, remove_run_folder
 
 _LAUNCHER = str(Path(__file__).with_name("launch.py"))
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _POLL_SECONDS = 0.1
 _INTERRUPT_GRACE_SECONDS = 2.0
+# How torch and C libraries (errno ENOMEM) word a refused allocation; a full GPU is not this.
+_ALLOCATION_REFUSED = ("can't allocate memory", "Cannot allocate memory")
 _PROBE = """(lambda sys, md: __import__("json").dumps((lambda t: {
     "device": t.cuda.get_device_name() if t else "CPU",
     "peak": int(t.cuda.max_memory_allocated()) if t else None,
@@ -52,11 +65,12 @@ _PROBE = """(lambda sys, md: __import__("json").dumps((lambda t: {
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """How long a demo may run and how much output it may send."""
+    """How long a demo may run, how much output it may send, and how much memory it may map."""
 
     timeout: float
     output_bytes: int
     output_messages: int
+    memory: MemoryLimit = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +88,25 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def kernel_env(cuda_visible: str | None, token: str) -> dict[str, str]:
-    """Return the kernel's environment: ours, inline figures, its GPUs and its run token."""
+def kernel_env(
+    cuda_visible: str | None, token: str, threads: int, memory: int | None
+) -> dict[str, str]:
+    """Return the kernel's environment: ours, inline figures, GPUs, threads, memory, run token."""
     env = dict(os.environ)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env[reaper.TOKEN_VARIABLE] = token
     env.pop("JPY_PARENT_PID", None)
+    env.pop(MEMORY_VARIABLE, None)
     if cuda_visible is not None:
         env["CUDA_VISIBLE_DEVICES"] = cuda_visible
+    env.update(thread_variables(threads, os.environ))
+    env.update(memory_variables(memory, os.environ))
     return env
+
+
+def kernel_memory(limits: Limits, cuda_visible: str | None) -> int | None:
+    """Return the kernel's address-space limit in bytes: none for a kernel that may see a GPU."""
+    return memory_bytes(limits.memory) if cuda_visible == "" else None
 
 
 def execute_notebook(
@@ -91,18 +115,22 @@ def execute_notebook(
     limits: Limits,
     cuda_visible: str | None,
     stop: threading.Event | None = None,
+    threads: int | None = None,
 ) -> Execution:
     """Run every code cell of ``notebook`` (modified in place) and return the outcome.
 
     ``reads`` are the files the demo reads, as already read by the caller.
     Setting ``stop`` (from another thread) kills the kernel; the demo then counts as died.
+    ``threads`` is the kernel's share of the CPUs (default: all of them).
     """
     try:
         folder = make_run_folder(reads)
     except OSError as error:
         return _not_started(notebook, f"cannot make the demo's temporary folder: {error}")
     token = reaper.new_token()
-    session = _Session(notebook, folder, limits, kernel_env(cuda_visible, token))
+    memory = kernel_memory(limits, cuda_visible)
+    env = kernel_env(cuda_visible, token, threads or cpu_count(), memory)
+    session = _Session(notebook, folder, limits, env, memory)
     session.stop = stop or threading.Event()
     try:
         execution = asyncio.run(session.run())
@@ -139,12 +167,18 @@ class _Session:
     stop: threading.Event
 
     def __init__(
-        self, notebook: Any, folder: RunFolder, limits: Limits, env: dict[str, str]
+        self,
+        notebook: Any,
+        folder: RunFolder,
+        limits: Limits,
+        env: dict[str, str],
+        memory: int | None,
     ) -> None:
         self.notebook = notebook
         self.folder = folder
         self.limits = limits
         self.env = env
+        self.memory = memory
         self.group: int | None = None
 
     async def run(self) -> Execution:
@@ -171,7 +205,8 @@ class _Session:
                 elif status in (DemoStatus.TIMEOUT, DemoStatus.OUTPUT_LIMIT):
                     await _stop_kernel(client, interrupt=status is DemoStatus.TIMEOUT)
         except Exception as failure:  # a kernel that cannot start is a failed demo, not a crash
-            status, error = DemoStatus.DIED, f"kernel failed: {type(failure).__name__}: {failure}"
+            atexit.unregister(client._cleanup_kernel)  # nbclient leaves it set when start fails
+            status, error = DemoStatus.DIED, self._start_failure(failure)
         seconds = round(time.monotonic() - started, 3)
         return Execution(status, _record(probe, seconds), self.notebook, error)
 
@@ -206,10 +241,39 @@ class _Session:
         if failure is None:
             return DemoStatus.OK, None
         if isinstance(failure, CellExecutionError):
+            if _out_of_memory(cell):
+                return DemoStatus.OUT_OF_MEMORY, self._memory_text()
             return DemoStatus.ERROR, _traceback_text(cell)
         if isinstance(failure, DeadKernelError):
-            return DemoStatus.DIED, "the kernel died while running this cell"
+            died = "the kernel died while running this cell"
+            if self.memory is not None:  # a C library may abort when an allocation fails
+                died += f" (perhaps out of memory: limit {describe_memory(self.memory)})"
+            return DemoStatus.DIED, died
         return DemoStatus.DIED, f"{type(failure).__name__}: {failure}"
+
+    def _start_failure(self, failure: Exception) -> str:
+        text = f"kernel failed: {type(failure).__name__}: {failure}"
+        if self.memory is not None:
+            limit = describe_memory(self.memory)
+            text += f" (a memory limit of {limit} may be too small to start it)"
+        return text
+
+    def _memory_text(self) -> str:
+        if self.memory is None:
+            return "ran out of memory (no limit was set: the machine's memory ran out)"
+        return (
+            f"ran out of memory (limit {describe_memory(self.memory)}); "
+            "raise it with --memory-limit or the memory_limit option"
+        )
+
+
+def _out_of_memory(cell: Any) -> bool:
+    """Return whether the cell failed because an allocation was refused."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            name, value = str(output.get("ename", "")), str(output.get("evalue", ""))
+            return "MemoryError" in name or any(text in value for text in _ALLOCATION_REFUSED)
+    return False
 
 
 def _own_kernel_specs() -> Any:

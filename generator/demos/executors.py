@@ -20,6 +20,7 @@ from typing import Any, NewType, Protocol
 from generator.demos.devices import worker_gpus
 from generator.demos.execute import Execution, Limits, execute_notebook
 from generator.demos.model import RunOptions, cpu_count
+from generator.demos.resources import kernel_threads
 from generator.errors import UsageError
 from generator.model import DemoId
 
@@ -88,7 +89,10 @@ def open_executor(options: RunOptions, gpus: Sequence[str]) -> Executor:
 
 
 class LocalExecutor:
-    """Kernels on this machine, ``jobs`` at a time; with several GPUs each slot gets one."""
+    """Kernels on this machine, ``jobs`` at a time; with several GPUs each slot gets one.
+
+    Each kernel gets an equal share of the CPUs as its thread count (``resources``).
+    """
 
     remote = False
 
@@ -105,13 +109,14 @@ class LocalExecutor:
         for slot in range(width):
             slots.put(slot)
         stop = threading.Event()
+        threads = kernel_threads(width, cpu_count())
 
         def work(job: Job) -> None:
             slot = slots.get()
             try:
                 cuda_visible = worker_gpus(job.device_class, list(self._gpus), slot)
                 execution = execute_notebook(
-                    job.notebook, job.reads, job.limits, cuda_visible, stop
+                    job.notebook, job.reads, job.limits, cuda_visible, stop, threads
                 )
             finally:
                 slots.put(slot)

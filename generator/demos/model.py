@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TextIO
 
+from generator.demos.resources import DEFAULT_MEMORY_FRACTION, MemoryLimit
 from generator.model import DemoId
 
 DEFAULT_OUTPUT_CAP = 10_000_000  # bytes of output messages a demo may send (10 MB)
@@ -24,6 +25,7 @@ class DemoStatus(StrEnum):
     TIMEOUT = "timeout"
     DIED = "died"
     OUTPUT_LIMIT = "output_limit"
+    OUT_OF_MEMORY = "out_of_memory"
 
 
 class Obtained(StrEnum):
@@ -51,6 +53,7 @@ class RunRecord:
     finished_at: str
     obtained: Obtained
     host: str | None = None  # the machine whose kernel ran the demo
+    worker: str | None = None  # the Dask worker that ran it (None: a kernel of the build's own)
 
     def to_json(self) -> dict[str, Any]:
         """Return the record as plain JSON values (stored in notebook metadata)."""
@@ -62,6 +65,7 @@ class RunRecord:
             "finished_at": self.finished_at,
             "obtained": self.obtained.value,
             "host": self.host,
+            "worker": self.worker,
         }
 
     @classmethod
@@ -77,6 +81,7 @@ class RunRecord:
             finished_at=str(data["finished_at"]),
             obtained=Obtained(data["obtained"]),
             host=None if data.get("host") is None else str(data["host"]),
+            worker=None if data.get("worker") is None else str(data["worker"]),
         )
 
 
@@ -90,13 +95,18 @@ def not_run_record() -> RunRecord:
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
-    """The outcome of one demo: status, run record, executed notebook, error text."""
+    """The outcome of one demo: status, run record, executed notebook, error text.
+
+    ``superseded`` is the record of a frozen output made by an earlier version
+    of the demo: it is no longer shown, and the page says so.
+    """
 
     id: DemoId
     status: DemoStatus
     record: RunRecord
     notebook: Any
     error: str | None = None
+    superseded: RunRecord | None = None
 
     @property
     def ok(self) -> bool:
@@ -109,7 +119,8 @@ class RunOptions:
 
     device: Device = Device.AUTO
     jobs: int | None = None
-    timeout: float | None = None
+    timeout: float | None = None  # a demo's header timeout wins over this
+    memory_limit: MemoryLimit = DEFAULT_MEMORY_FRACTION  # per kernel; see demos.resources
     rerun: bool = False
     cache_dir: Path = DEFAULT_CACHE_DIR
     frozen_dir: Path | None = None
@@ -134,6 +145,7 @@ class DemoRun:
     failed: tuple[DemoId, ...] = ()
     warnings: tuple[str, ...] = ()
     hosts: tuple[tuple[str, int], ...] = ()  # demos executed per worker host (cluster runs)
+    stale: tuple[DemoId, ...] = ()  # demos whose frozen output is older than their code
 
 
 def cpu_count() -> int:

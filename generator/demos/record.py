@@ -8,7 +8,9 @@ no timings (a frozen output from before timings were kept) shows the whole
 run's seconds, said to include set-up. How the build obtained the result
 (executed now or from the cache) is build business: it goes to the build log
 and ``demo list``, not here. A frozen result says it came from another
-machine, and a torch version unlike the build's is explained.
+machine, and a torch version unlike the build's is explained. A demo run on a
+Dask worker names the worker's host. A frozen output left behind by the
+demo's code is named in a note, so a reader knows why a GPU result is gone.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def reader_record(record: RunRecord, notebook: Any, build_torch: str | None) -> 
     if record.device == NOT_RUN:
         return f"Not run · {when(record.finished_at)}"
     where = f"on {record.device}"
+    if record.worker is not None:  # a cluster run: the host is where it ran
+        where += f" at {record.host or 'an unknown host'} (a Dask worker)"
     if record.torch_version:
         where += f" with torch {record.torch_version}"
     if record.obtained is Obtained.FROZEN:
@@ -41,6 +45,15 @@ def reader_record(record: RunRecord, notebook: Any, build_torch: str | None) -> 
         parts.append(f"peak GPU memory {size(record.peak_gpu_memory)}")
     parts.append(when(record.finished_at))
     return " · ".join(parts)
+
+
+def superseded_text(frozen: RunRecord) -> str:
+    """Return the note under a demo whose frozen output is older than its code."""
+    return (
+        f"A result frozen on {frozen.device} on {when(frozen.finished_at)} belongs to an "
+        "earlier version of this demo's code, so it is not shown: this is the run of this "
+        "build's machine."
+    )
 
 
 def own_seconds(notebook: Any) -> float | None:

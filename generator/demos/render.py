@@ -35,8 +35,8 @@ from generator.coderegions import code_regions, inside
 from generator.demos.execute import strip_ansi
 from generator.demos.figures import alt_text, display_size, markdown_alt
 from generator.demos.downloads import RepoLinks, download_files, links_markdown
-from generator.demos.model import NOT_RUN, DemoResult, RunRecord
-from generator.demos.record import reader_record, size, when
+from generator.demos.model import NOT_RUN, DemoResult, DemoStatus, RunRecord
+from generator.demos.record import reader_record, size, superseded_text, when
 
 MAX_LINES = 200
 MAX_CHARS = 20_000
@@ -86,13 +86,20 @@ def render_demo(result: DemoResult, page_dir: str, page: DemoPage | None = None)
                 errors_shown |= output.get("output_type") == "error"
                 name = f"demos/{result.id}/{index}-{output_index}"
                 blocks.extend(_render_output(output, name, place))
-    if not result.ok and result.error and not errors_shown:
+    if not result.ok and result.error and (not errors_shown or _says_more(result)):
         blocks.extend(_error_block(f"failed: {result.status}", strip_ansi(result.error)))
+    if result.superseded is not None:
+        blocks.append(_label("gg-demo-note", superseded_text(result.superseded)))
     downloads = download_files(result, page.script)
     blocks.append(links_markdown(result, downloads, page_dir, page.repo))
     files.update(downloads)
     blocks.append(_run_line(result, page.build_torch))
     return RenderedDemo("\n\n".join(b for b in blocks if b.strip()) + "\n", MappingProxyType(files))
+
+
+def _says_more(result: DemoResult) -> bool:
+    """Return whether the result's error says what the cell's traceback cannot (the limit)."""
+    return result.status is DemoStatus.OUT_OF_MEMORY
 
 
 def record_text(record: RunRecord) -> str:
@@ -103,6 +110,8 @@ def record_text(record: RunRecord) -> str:
     if record.device == NOT_RUN:
         return f"Not run · {record.finished_at}"
     parts = [f"Ran on {record.device}"]
+    if record.worker is not None:
+        parts.append(f"Dask worker {record.worker} on {record.host or 'an unknown host'}")
     if record.torch_version:
         parts.append(f"torch {record.torch_version}")
     parts.append(f"{record.seconds:.1f} s")

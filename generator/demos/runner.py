@@ -5,11 +5,15 @@ execution and the stored entry all use that one reading. Every demo ends as a
 DemoResult: a bad header or a missing file is a failed result too, never an
 exception. A damaged stored entry is a warning and a miss. Only
 ``--device cuda`` without a GPU stops the run, as a UsageError, before
-anything runs.
+anything runs. A demo's time limit is its header's ``timeout``, else the
+run's (``--timeout`` or the plugin's ``timeout:``), else DEFAULT_TIMEOUT. A
+frozen output older than its demo's code is not shown; the result that is
+shown carries the frozen record as ``superseded``, so the page can say so.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -35,7 +39,7 @@ from generator.demos.model import (
 )
 from generator.demos.progress import Progress
 from generator.demos.source import DemoSource, Unrunnable, load_source
-from generator.demos.spec import DEFAULT_TIMEOUT
+from generator.demos.spec import DEFAULT_TIMEOUT, DemoSpec
 from generator.model import DemoId
 from generator.slugs import is_valid_key
 
@@ -76,10 +80,11 @@ def run_with(
     results: dict[DemoId, DemoResult] = {}
     warnings: list[str] = []
     pending: list[_Plan] = []
+    stale: dict[DemoId, DemoResult] = {}
     for demo_id in ids:
         plan_or_result = _plan(demo_id, ctx)
         if isinstance(plan_or_result, _Plan):
-            found = _stored(plan_or_result, ctx, use_frozen, warnings)
+            found = _stored(plan_or_result, ctx, use_frozen, warnings, stale)
             if found is None:
                 pending.append(plan_or_result)
                 continue
@@ -89,7 +94,9 @@ def run_with(
     executed, remote = _execute_all(pending, ctx, progress, warnings)
     results.update(executed)
     progress.close()
-    return _collect(ids, results, warnings, remote)
+    for demo_id, frozen in stale.items():
+        results[demo_id] = dataclasses.replace(results[demo_id], superseded=frozen.record)
+    return dataclasses.replace(_collect(ids, results, warnings, remote), stale=tuple(stale))
 
 
 def _context(demos_dir: Path, options: RunOptions) -> _Context:
@@ -141,8 +148,17 @@ def _no_gpu_reason(path: Path, ctx: _Context) -> str:
     return f"{path}: the demo's header asks for device: cuda, but {hidden} (nvidia-smi -L)"
 
 
-def _stored(plan: _Plan, ctx: _Context, use_frozen: bool, warnings: list[str]) -> DemoResult | None:
-    """Return a usable frozen or cached result for ``plan``, if there is one."""
+def _stored(
+    plan: _Plan,
+    ctx: _Context,
+    use_frozen: bool,
+    warnings: list[str],
+    stale: dict[DemoId, DemoResult],
+) -> DemoResult | None:
+    """Return a usable frozen or cached result for ``plan``, if there is one.
+
+    A frozen output made from other code is put in ``stale`` and not used.
+    """
     demo_id = plan.source.spec.id
     if use_frozen:
         path = frozen_path(ctx.frozen_dir, demo_id)
@@ -150,6 +166,8 @@ def _stored(plan: _Plan, ctx: _Context, use_frozen: bool, warnings: list[str]) -
         _note(frozen, path, "frozen output", warnings)
         if frozen.result is not None and frozen.code == plan.source.code:
             return frozen.result
+        if frozen.result is not None:
+            stale[demo_id] = frozen.result
     if ctx.options.rerun:
         return None
     cached = cache.load_cached(ctx.options.cache_dir, plan.key, demo_id)
@@ -188,9 +206,21 @@ def _execute_all(
 
 def _job(plan: _Plan, ctx: _Context) -> Job:
     source = plan.source
-    timeout = ctx.options.timeout or source.spec.timeout or DEFAULT_TIMEOUT
-    limits = Limits(timeout, ctx.options.output_cap, ctx.options.output_messages)
+    options = ctx.options
+    limits = Limits(
+        demo_timeout(source.spec, options),
+        options.output_cap,
+        options.output_messages,
+        options.memory_limit,
+    )
     return Job(source.spec.id, source.notebook, source.reads, limits, plan.device_cls)
+
+
+def demo_timeout(spec: DemoSpec, options: RunOptions) -> float:
+    """Return a demo's time limit: its header's, else the run's, else DEFAULT_TIMEOUT."""
+    if spec.timeout is not None:
+        return spec.timeout
+    return options.timeout if options.timeout is not None else DEFAULT_TIMEOUT
 
 
 def _keep(plan: _Plan, run: Execution, ctx: _Context, warnings: list[str]) -> DemoResult:
@@ -267,4 +297,9 @@ def summary_lines(run: DemoRun) -> list[str]:
         counts += f" ({reasons})"
     if run.hosts:
         counts += "; ran on " + ", ".join(f"{host}: {n}" for host, n in run.hosts)
-    return [counts, *(f"warning: {warning}" for warning in run.warnings)]
+    notes = [
+        f"note: the frozen output of {demo_id} is older than its code and is not shown; "
+        f"freeze it again with 'glossgraph freeze {demo_id}' where it can run as frozen"
+        for demo_id in run.stale
+    ]
+    return [counts, *notes, *(f"warning: {warning}" for warning in run.warnings)]

@@ -1,0 +1,5 @@
+# %%
+import time
+
+print("lingering")
+time.sleep(60)
