@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 Range = tuple[int, int]
 
@@ -34,6 +35,11 @@ _TAG_OR_AUTOLINK = re.compile(
     r"|/[A-Za-z][A-Za-z0-9-]*\s*)>"
 )
 _TAG_LOOKAHEAD = 512
+_QUOTE_FIRST = frozenset(" >")
+# Characters that can start only a paragraph's text: no space, marker, fence, digit or '#'.
+_PLAIN_FIRST = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz(\"'$[!&/.,;:?=_|^%@{}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,25 +58,29 @@ class CodeRegion:
     quote: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     start: int
     end: int  # before the line break
     body: int  # after the blockquote markers
     quote: int
 
 
-def _lines(text: str) -> Iterator[_Line]:
-    pos, size = 0, len(text)
-    while pos < size or pos == 0:
-        end = text.find("\n", pos)
-        end = size if end < 0 else end
-        prefix = _QUOTE.match(text, pos, end)
-        body = prefix.end() if prefix else pos
-        yield _Line(pos, end, body, text.count(">", pos, body))
+def _lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    pos = 0
+    parts = text.split("\n")
+    if len(parts) > 1 and not parts[-1]:
+        parts.pop()  # a final line break ends the last line; it does not start another
+    make = _Line._make
+    for part in parts:
+        end = pos + len(part)
+        if part[:1] not in _QUOTE_FIRST:  # no blockquote marker: the common case
+            lines.append(make((pos, end, pos, 0)))
+        else:
+            body = _QUOTE.match(text, pos, end).end()  # type: ignore[union-attr]
+            lines.append(make((pos, end, body, text.count(">", pos, body))))
         pos = end + 1
-        if pos > size:
-            return
+    return lines
 
 
 def _blank(text: str, line: _Line) -> bool:
@@ -103,10 +113,17 @@ def _blocks(text: str) -> tuple[list[CodeRegion], list[Range]]:
     paragraphs: list[Range] = []
     para_start: int | None = None
     in_list = False
-    lines = list(_lines(text))
+    lines = _lines(text)
     index = 0
     while index < len(lines):
         line = lines[index]
+        if text[line.body : line.body + 1] in _PLAIN_FIRST:
+            # Starts with a letter or the like: not blank, code, a list item or a heading.
+            in_list = False
+            if para_start is None:
+                para_start = line.start
+            index += 1
+            continue
         if _blank(text, line):
             if para_start is not None:
                 paragraphs.append((para_start, line.start))
@@ -249,8 +266,12 @@ def _next_of_size(runs: list[Range], by_size: dict[int, list[int]], after: int, 
     return same[at] if at < len(same) else -1
 
 
+@lru_cache(maxsize=1 << 14)
 def code_regions(text: str) -> tuple[CodeRegion, ...]:
     """Return the code regions of Markdown ``text``, sorted and disjoint.
+
+    Loading, resolving headings and rendering all ask about the same bodies,
+    so recent answers are kept (the result is immutable).
 
     >>> [r.span for r in code_regions("a `b` c\\n```\\nd\\n```\\n")]
     [(2, 5), (8, 17)]

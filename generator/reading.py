@@ -78,14 +78,16 @@ def refusal(path: str | Path, folder: str, policy: ReadPolicy) -> str | None:
     Only stats the file: safe on a FIFO, a device or a dangling link.
     """
     try:
-        if not policy.follow_symlinks and os.path.islink(path):
-            target = outside_folder(path, folder)
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            target = None if policy.follow_symlinks else outside_folder(path, folder)
             if target is not None:
                 return (
                     f"symlink to '{target}' leaves the folder it is in; it is not read "
                     "(move the file in, or allow it with --follow-symlinks)"
                 )
-        return _stat_refusal(os.stat(path), policy)
+            info = os.stat(path)
+        return _stat_refusal(info, policy)
     except OSError as error:
         return f"cannot read file: {error.strerror or error}"
 
@@ -115,13 +117,27 @@ def read_bytes(path: str | Path, folder: str, policy: ReadPolicy, head: int | No
         raise ReadRefused(problem)
     # O_NONBLOCK: a FIFO swapped in after the stat must not block the open.
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as file:
-        problem = _stat_refusal(os.fstat(fd), policy)
+    try:
+        info = os.fstat(fd)
+        problem = _stat_refusal(info, policy)
         if problem is not None:
             raise ReadRefused(problem)
         if head is not None:
-            return file.read(head)
-        data = file.read(policy.max_file_size + 1)
+            return _read_all(fd, head, head)
+        data = _read_all(fd, policy.max_file_size + 1, info.st_size)
+    finally:
+        os.close(fd)
     if len(data) > policy.max_file_size:
         raise ReadRefused(_too_big(len(data), policy))
     return data
+
+
+def _read_all(fd: int, limit: int, expected: int) -> bytes:
+    """Return up to ``limit`` bytes of ``fd``, read to its end (it may have grown since)."""
+    pieces: list[bytes] = []
+    got = 0
+    chunk = max(expected + 1, 1 << 16)
+    while got < limit and (piece := os.read(fd, min(limit - got, chunk))):
+        pieces.append(piece)
+        got += len(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
