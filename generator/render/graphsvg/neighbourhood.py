@@ -19,8 +19,8 @@ from generator.render.graphsvg.scene import (
     Scene,
     bounds,
     links_between,
-    neighbours,
     num,
+    ranked_neighbours,
     render,
     title_of,
     trimmed_line,
@@ -54,10 +54,9 @@ def _select_neighbourhood(
     for distance in range(1, depth + 1):
         best: dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]] = {}
         for u in frontier:
-            for v in neighbours(G, u):
+            for v, rank in ranked_neighbours(G, u):
                 if v in seen:
                     continue
-                rank = links_between(G, u, v)[0][0]
                 order = (distance, *reached[u][2][1:], rank, v)
                 if v not in best or order < best[v][2]:
                     best[v] = (u, rank, order)

@@ -166,6 +166,27 @@ def links_between(
     return sorted(found, key=lambda f: (f[0], f[1], not f[2]))  # outgoing first on a tie
 
 
+# The ranks again, looked up by an edge key as stored (a Relation or its value).
+_RANK_BY_KEY: Mapping[tuple[bool, object], int] = MappingProxyType(
+    {
+        **{(out, str(kind.value)): rank for (out, kind), rank in LINK_RANKS.items()},
+        **{(out, kind): rank for (out, kind), rank in LINK_RANKS.items()},
+    }
+)
+
+
+def ranked_neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[tuple[EntityKey, int]]:
+    """Return ``neighbours(G, key)`` with the rank of each one's strongest link to ``key``."""
+    ranks: dict[EntityKey, int] = {}
+    for outgoing, adjacent in ((True, G.succ[key]), (False, G.pred[key])):
+        for v, kinds in adjacent.items():
+            if v == key:
+                continue
+            best = min(_RANK_BY_KEY[(outgoing, kind)] for kind in kinds)
+            ranks[v] = min(best, ranks.get(v, best))
+    return sorted(ranks.items())
+
+
 def neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[EntityKey]:
     return sorted((set(G.successors(key)) | set(G.predecessors(key))) - {key})
 
