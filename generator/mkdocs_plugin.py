@@ -102,6 +102,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         config.extra_css.extend(u for u in css if u not in config.extra_css)
         config.extra_javascript.extend(js)
         _add_overrides(config)
+        _keep_search_box_only(config)
         self._built = self._build(config)
         _report(self._built, strict=self.config.strict)
         return config
@@ -229,6 +230,24 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     def _path(config: MkDocsConfig, value: str) -> Path:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         return (base_dir / value).resolve()
+
+
+def _keep_search_box_only(config: MkDocsConfig) -> None:
+    """Keep Material's search box but not its index: Pagefind indexes the built pages.
+
+    Material's search plugin draws the box only while it is enabled, and while
+    enabled it parses every page's HTML into one index our dialog never loads
+    (a fifth of a build's time); so its two indexing handlers are unregistered.
+    """
+    search = config.plugins.get("material/search")
+    if search is None:
+        return
+    for event, handler in (
+        ("page_context", search.on_page_context),
+        ("post_build", search.on_post_build),
+    ):
+        handlers = config.plugins.events[event]
+        handlers[:] = [h for h in handlers if h != handler]
 
 
 def _add_overrides(config: MkDocsConfig) -> None:
