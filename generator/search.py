@@ -149,5 +149,8 @@ async def _write_index(records: list[SearchRecord], bundle: Path) -> None:
 
     config = IndexConfig(exclude_selectors=list(_IGNORED), output_path=str(bundle))
     async with PagefindIndex(config=config) as index:
-        for record in records:
-            await index.add_html_file(content=record.html, url=record.url)
+        # Sent all at once: each request waits on a round trip to Pagefind's
+        # process, so one after another a thousand pages took minutes of waiting.
+        await asyncio.gather(
+            *(index.add_html_file(content=record.html, url=record.url) for record in records)
+        )

@@ -103,10 +103,13 @@ def _build(root: Path, cache: str, executor: str | None) -> tuple[SiteBuild, str
 
 
 def _demo_pages(built: SiteBuild) -> dict[str, str]:
-    """Return each concept page's Markdown with the run record (host, time, seconds) masked."""
+    """Return each concept page's Markdown with the run record (host, time, seconds) masked.
+
+    Fragments are written in, since their placeholders carry a nonce drawn per build.
+    """
     pages = {
         path: content if isinstance(content, str) else content.decode("utf-8")
-        for path, content in built.tree.files.items()
+        for path, content in built.tree.inlined().files.items()
         if path.startswith("concepts/") and path.endswith(".md")
     }
     return {

@@ -35,14 +35,6 @@ PAGES = {
     "inference": "concepts/inference.html",  # a frozen GPU demo's plot
 }
 # Parts of the page others are redesigning; each case names what sticks out today.
-OVERFLOW_KNOWN = {
-    "forward-pass": "math in a list item (a matrix, a row vector) is wider than a phone "
-    "and has no scroll box of its own",
-}
-FROZEN_1X = {
-    "inference": "its frozen GPU output predates 2x plots; `glossgraph freeze matmul-throughput` "
-    "on a GPU machine draws it again",
-}
 MIN_PIXEL_RATIO = 1.5
 
 # Every laid-out element whose right edge passes the viewport with no ancestor that scrolls
@@ -125,16 +117,6 @@ def opened(browser: Any, shipped_base_url: str) -> Iterator[Any]:
         page.context.close()
 
 
-def _known(cases: dict[str, str]) -> list[Any]:
-    """Every page, with the known cases marked as expected to fail for their reason."""
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=cases[name], strict=False))
-        if name in cases
-        else name
-        for name in PAGES
-    ]
-
-
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_screenshots(opened: Any, viewport: str, scheme: str) -> None:
@@ -149,28 +131,14 @@ def test_screenshots(opened: Any, viewport: str, scheme: str) -> None:
         assert shot.stat().st_size > 0
 
 
-@pytest.mark.parametrize("name", _known(OVERFLOW_KNOWN))
+@pytest.mark.parametrize("name", PAGES)
 def test_nothing_is_wider_than_a_phone_outside_a_scroll_box(opened: Any, name: str) -> None:
     page = opened(PAGES[name], PHONE)
     assert page.evaluate(_OVERFLOWING) == []
 
 
-def _plot_cases() -> list[Any]:
-    """Every page at both widths; a 1x picture falls short only where it is not shrunk."""
-    return [
-        pytest.param(
-            name,
-            viewport,
-            marks=pytest.mark.xfail(reason=f"drawn at 1x: {FROZEN_1X[name]}", strict=False),
-        )
-        if name in FROZEN_1X and viewport == "desktop"
-        else (name, viewport)
-        for name in PAGES
-        for viewport in VIEWPORTS
-    ]
-
-
-@pytest.mark.parametrize(("name", "viewport"), _plot_cases())
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("name", PAGES)
 def test_demo_plots_have_pixels_for_a_2x_screen(opened: Any, name: str, viewport: str) -> None:
     page = opened(PAGES[name], VIEWPORTS[viewport])
     plots = page.evaluate(_PLOTS)
