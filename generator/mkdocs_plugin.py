@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
+from watchdog.events import FileSystemEventHandler
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
 from generator.demos import Device, RunOptions, summary_lines
@@ -58,6 +59,7 @@ from generator.incremental import fingerprint as make_fingerprint
 from generator.model import SiteUrl
 from generator.outputs import check_output_folder
 from generator.reading import ReadPolicy, parse_size
+from generator.rebuilds import BuildGate, run_current
 from generator.render.fragments import Fragments
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
@@ -75,6 +77,10 @@ _RAISE_CONTENT_ERRORS: list[bool] = [False]
 # Set by `glossgraph build` and `serve`, which run MkDocs dirty and let the
 # plugin decide per page; a plain `mkdocs build` stays a clean build.
 _INCREMENTAL: list[bool] = [False]
+# `serve` makes a new plugin per rebuild, so the gate that orders rebuilds, and
+# the token of the build in progress, live here.
+_GATE: list[BuildGate | None] = [None]
+_TOKEN: list[int | None] = [None]
 
 
 class GlossgraphConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -115,6 +121,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         The tree is built here, before MkDocs empties the site folder, so a
         build that stops on content errors leaves the last site as it was.
         """
+        self._run: _IncrementalRun | None = None
         self._source_dirs = {self._path(config, self.config.entities)}
         for name, value in _OVERRIDES.items():
             self.config[name] = value
@@ -127,6 +134,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         _add_overrides(config)
         _keep_search_box_only(config)
         self._built = self._build(config)
+        _stop_if_superseded()
         _report(self._built, strict=self.config.strict)
         self._run = self._start_incremental(config) if _INCREMENTAL[0] else None
         return config
@@ -164,6 +172,11 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             )
         return context
 
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        """Stop a ``serve`` rebuild that a newer save has made out of date."""
+        _stop_if_superseded()
+        return page
+
     @event_priority(-100)  # last: after Material's search plugin, whose index it removes
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Index the built concept pages for search; then tidy the site and keep the state.
@@ -195,11 +208,32 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        """Rebuild when a concept or a demo changes."""
+        """Rebuild when a concept or a demo changes: once per burst, the newest save winning."""
+        gate = BuildGate(time.monotonic)
+        _GATE[0] = gate
+        handler = FileSystemEventHandler()
+        handler.on_any_event = lambda event: None if event.is_directory else gate.change()  # type: ignore[method-assign]
         for folder in (self.config.entities, self.config.demos):
             path = self._path(config, folder)
             if path.is_dir():
                 server.watch(str(path))
+                server.observer.schedule(handler, str(path), recursive=True)
+        server.build_delay = gate.quiet  # MkDocs waits this long for saves to stop
+        mkdocs_builder = server.builder
+
+        def build_current() -> None:
+            def attempt(token: int) -> None:
+                _TOKEN[0] = token
+                try:
+                    mkdocs_builder()
+                finally:
+                    _TOKEN[0] = None
+
+            runs = run_current(gate, attempt, time.sleep)
+            if runs > 1:
+                log.info(f"{runs - 1} rebuilds superseded by newer saves")
+
+        server.builder = build_current
         return server
 
     def _check_site_dir(self, config: MkDocsConfig) -> None:
@@ -293,6 +327,12 @@ def _keep_search_box_only(config: MkDocsConfig) -> None:
     ):
         handlers = config.plugins.events[event]
         handlers[:] = [h for h in handlers if h != handler]
+
+
+def _stop_if_superseded() -> None:
+    gate, token = _GATE[0], _TOKEN[0]
+    if gate is not None and token is not None:
+        gate.check(token)
 
 
 class _IncrementalRun:
@@ -538,6 +578,7 @@ def _session(command: SiteCommand) -> Iterator[str]:
         _OVERRIDES.clear()
         _RAISE_CONTENT_ERRORS[0] = False
         _INCREMENTAL[0] = False
+        _GATE[0] = None
         build_logger.removeFilter(_hide_dirty_notices)
 
 

@@ -111,7 +111,9 @@ def clean(root: Path, site: Path) -> None:
 def snapshot(site: Path) -> dict[str, bytes]:
     """Return every file under ``site`` by relative path."""
     return {
-        p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
     }
 
 
