@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from trees import write_tree_into
 
@@ -130,9 +130,21 @@ def tiny(tmp_path: Path) -> Path:
     return root
 
 
+EVERY_KIND = [
+    ("add", "delta", ""),
+    ("link", "beta", "delta"),
+    ("demo", "", "second"),
+    ("title", "beta", "Renamed"),
+    ("tag", "alpha", "three"),
+    ("delete", "gamma", ""),
+    ("unlink", "delta", ""),
+]
+
+
 @given(edits=st.lists(EDITS, min_size=1, max_size=3))
+@example(edits=EVERY_KIND)
 @settings(
-    max_examples=4,
+    max_examples=3,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
