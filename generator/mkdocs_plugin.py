@@ -419,8 +419,11 @@ def _fingerprint_parts(config: MkDocsConfig, options: Mapping[str, Any]) -> list
         repr([config.extra_css, config.extra_javascript, list(config.plugins)]),
         *_versions(),
     ]
-    if theme.custom_dir:
-        parts.extend(_folder_contents(Path(theme.custom_dir)))
+    for folder in theme.dirs:
+        # Installed themes are covered by their versions; a custom_dir or a
+        # source checkout's templates can change without one.
+        if "site-packages" not in Path(folder).parts:
+            parts.extend(_folder_contents(Path(folder)))
     return parts
 
 
