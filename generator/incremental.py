@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NewType
@@ -137,18 +139,19 @@ def holds(path: str, content: bytes) -> bool:
         return False
 
 
-def remove_stale(site_dir: Path, keep: set[str], since: float) -> list[Path]:
+def remove_stale(site_dir: Path, keep: set[str], since: float, spare: Path) -> list[Path]:
     """Remove files under ``site_dir`` a clean build would not have; return them.
 
-    A file is kept when the build produced it (``keep``) or when something
-    outside MkDocs' writers (an indexer run after the pages) wrote it during
-    this build, i.e. its mtime is not older than ``since``.
+    A file is kept when the build produced it (``keep``), when something
+    outside MkDocs' writers wrote it during this build (its mtime is not older
+    than ``since``), or when it lies in ``spare``, a folder written afresh later.
     """
     removed: list[Path] = []
+    spared = os.path.abspath(spare) + os.sep
     for folder, dirs, names in os.walk(site_dir, topdown=False):
         for name in names:
-            path = os.path.join(folder, name)
-            if os.path.abspath(path) in keep or os.path.getmtime(path) >= since:
+            path = os.path.abspath(os.path.join(folder, name))
+            if path in keep or path.startswith(spared) or os.path.getmtime(path) >= since:
                 continue
             os.remove(path)
             removed.append(Path(path))
@@ -157,3 +160,28 @@ def remove_stale(site_dir: Path, keep: set[str], since: float) -> list[Path]:
             if not os.path.islink(child) and not os.listdir(child):
                 os.rmdir(child)
     return removed
+
+
+@contextmanager
+def rewritten_whole(folder: Path, produced: set[str]) -> Iterator[None]:
+    """Let a writer that leaves old files behind write ``folder`` afresh, keeping equal files.
+
+    The old folder is moved aside; once the writer is done, each new file whose
+    bytes equal the old one's is replaced by the old file, so its mtime and
+    inode stay, and whatever the writer did not write again is gone. Every
+    file in the new folder is added to ``produced``.
+    """
+    aside = folder.with_name(folder.name + ".glossgraph-previous")
+    shutil.rmtree(aside, ignore_errors=True)
+    if folder.is_dir():
+        folder.rename(aside)
+    try:
+        yield
+    finally:
+        if aside.is_dir():
+            for old in [p for p in aside.rglob("*") if p.is_file()]:
+                new = folder / old.relative_to(aside)
+                if new.is_file() and holds(str(new), old.read_bytes()):
+                    os.replace(old, new)
+            shutil.rmtree(aside)
+        produced.update(os.path.abspath(p) for p in folder.rglob("*") if p.is_file())

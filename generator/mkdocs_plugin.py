@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ from generator.incremental import (
     holds,
     load_state,
     remove_stale,
+    rewritten_whole,
     save_state,
     state_path,
 )
@@ -63,7 +64,7 @@ from generator.rebuilds import BuildGate, run_current
 from generator.render.fragments import Fragments
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
-from generator.search import SearchIndexError, index_site, templates_dir
+from generator.search import BUNDLE_DIR, SearchIndexError, index_site, templates_dir
 
 log = get_plugin_logger("glossgraph")
 
@@ -184,8 +185,16 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         Pagefind reads every page on disk, so pages an incremental build kept
         are indexed as much as the pages it rendered.
         """
+        site_dir = Path(config.site_dir)
+        bundle = site_dir / BUNDLE_DIR
+        run = self._run
+        if run is not None:
+            run.tidy(spare=bundle)  # first: a deleted concept's page must not be indexed
+        # Pagefind leaves old chunks in place; an incremental site must lose them.
+        fresh = rewritten_whole(bundle, run.writes.produced) if run else nullcontext()
         try:
-            built = index_site(Path(config.site_dir), directory_urls=config.use_directory_urls)
+            with fresh:
+                built = index_site(site_dir, directory_urls=config.use_directory_urls)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"search: indexed {built.pages} concept pages")
@@ -346,6 +355,7 @@ class _IncrementalRun:
         self.since = time.time()
         self.writes = Writes()
         self.files: Files | None = None
+        self.removed = 0
         self.sources: dict[SourceUri, tuple[Digest, bool]] = {}
         self._write_file = mkdocs_utils.write_file
         mkdocs_utils.write_file = self.writes.write
@@ -371,12 +381,16 @@ class _IncrementalRun:
                 modified = not holds(file.abs_dest_path, file.content_bytes)
             file.is_modified = _constant(modified)  # type: ignore[method-assign]
 
-    def finish(self) -> None:
-        """Remove stale outputs, save the state, and log how much work was done."""
-        self.abandon()
+    def tidy(self, spare: Path) -> None:
+        """Remove the outputs a clean build would not have, but those in ``spare``."""
         files = self.files or Files([])
         keep = self.writes.produced | {os.path.abspath(f.abs_dest_path) for f in files}
-        removed = remove_stale(self.site_dir, keep, self.since)
+        self.removed = len(remove_stale(self.site_dir, keep, self.since, spare))
+
+    def finish(self) -> None:
+        """Save the state, and log how much work was done."""
+        self.abandon()
+        files = self.files or Files([])
         pages: dict[SourceUri, PageRecord] = {}
         for file in files.documentation_pages():
             uri = SourceUri(file.src_uri)
@@ -389,7 +403,7 @@ class _IncrementalRun:
         rendered_count = sum(1 for _, again in self.sources.values() if again)
         log.info(
             f"incremental build: {rendered_count} of {len(self.sources)} pages rendered,"
-            f" {self.writes.written} files written, {len(removed)} stale files removed"
+            f" {self.writes.written} files written, {self.removed} stale files removed"
         )
 
     def _kept(self, uri: SourceUri) -> Digest | None:
