@@ -14,6 +14,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -261,6 +262,44 @@ def measure_warm(s: Sizes) -> list[Figure]:
     ]
 
 
+def _edited_copy(source: Path, folder: Path) -> Path:
+    """Copy a corpus to ``folder``, to edit it there."""
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("site*", ".glossgraph"))
+    return folder
+
+
+def measure_edit(s: Sizes) -> list[Figure]:
+    """The build after a one-sentence edit of one concept against a cold build, side by side."""
+    need_command("build")
+    with scratch("edit") as work:
+        folder = _edited_copy(corpus(s.small), work / "corpus")
+        concepts = sorted((folder / "entities").glob("*.md"))
+        concept = concepts[len(concepts) // 2]
+        original = concept.read_text("utf-8")
+        build(folder, work / "site-edit")
+        rounds = [0]
+
+        def cold() -> float:
+            rounds[0] += 1
+            return build(folder, work / f"site-cold-{rounds[0]}")
+
+        def edit() -> float:
+            rounds[0] += 1
+            concept.write_text(f"{original}\nEdited sentence number {rounds[0]}.\n", "utf-8")
+            return build(folder, work / "site-edit")
+
+        median = interleaved({"cold": cold, "edit": edit}, s.repeats)
+    return [
+        Figure(
+            f"build after a one-concept edit / cold build, N={s.small:,}",
+            median["edit"] / median["cold"],
+            "x",
+            0.1,
+            f"edit {median['edit']:.2f} s, cold {median['cold']:.2f} s",
+        )
+    ]
+
+
 def measure_scaling(s: Sizes) -> list[Figure]:
     """Build time and bytes per page at the big size against the small size."""
     need_command("build")
@@ -407,6 +446,7 @@ MEASUREMENTS: dict[str, tuple[str, Measurement]] = {
     "queries": ("query path and learn", measure_queries),
     "overhead": ("generator overhead: build / plain mkdocs build", measure_overhead),
     "warm": ("warm rebuild / build without demos", measure_warm),
+    "edit": ("build after a one-concept edit / cold build", measure_edit),
     "scaling": ("build time and bytes per page, big / small", measure_scaling),
     "huge": ("search bytes and whole-graph picture share", measure_huge),
     "demos": ("one demo / kernel floor; --jobs 2 efficiency", measure_demos),

@@ -9,15 +9,18 @@ dangling links and failed demos as warnings (so ``--strict`` fails on them).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs import utils as mkdocs_utils
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,6 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
+from watchdog.events import FileSystemEventHandler
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
 from generator.demos import Device, RunOptions, summary_lines
@@ -36,12 +40,31 @@ from generator.demos.model import DEFAULT_CACHE_DIR
 from generator.demos.resources import MemoryLimit, parse_memory_limit
 from generator.errors import BuildError, UsageError
 from generator.headings import Slugify
+from generator.incremental import (
+    BuildState,
+    Digest,
+    PageRecord,
+    SourceUri,
+    Writes,
+    can_skip,
+    digest,
+    file_digest,
+    holds,
+    load_state,
+    remove_stale,
+    rewritten_whole,
+    save_state,
+    state_path,
+)
+from generator.incremental import fingerprint as make_fingerprint
 from generator.model import SiteUrl
 from generator.outputs import check_output_folder
 from generator.reading import ReadPolicy, parse_size
+from generator.rebuilds import BuildGate, run_current
+from generator.render.fragments import Fragments
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
-from generator.search import SearchIndexError, index_site, templates_dir
+from generator.search import BUNDLE_DIR, SearchIndexError, index_site, templates_dir
 
 log = get_plugin_logger("glossgraph")
 
@@ -52,6 +75,13 @@ _OVERRIDES: dict[str, Any] = {}
 # `glossgraph build` prints content errors itself, and makes an unsafe site folder
 # a usage error; MkDocs would log them and abort.
 _RAISE_CONTENT_ERRORS: list[bool] = [False]
+# Set by `glossgraph build` and `serve`, which run MkDocs dirty and let the
+# plugin decide per page; a plain `mkdocs build` stays a clean build.
+_INCREMENTAL: list[bool] = [False]
+# `serve` makes a new plugin per rebuild, so the gate that orders rebuilds, and
+# the token of the build in progress, live here.
+_GATE: list[BuildGate | None] = [None]
+_TOKEN: list[int | None] = [None]
 
 
 class GlossgraphConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -92,6 +122,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         The tree is built here, before MkDocs empties the site folder, so a
         build that stops on content errors leaves the last site as it was.
         """
+        self._run: _IncrementalRun | None = None
         self._source_dirs = {self._path(config, self.config.entities)}
         for name, value in _OVERRIDES.items():
             self.config[name] = value
@@ -104,7 +135,9 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         _add_overrides(config)
         _keep_search_box_only(config)
         self._built = self._build(config)
+        _stop_if_superseded()
         _report(self._built, strict=self.config.strict)
+        self._run = self._start_incremental(config) if _INCREMENTAL[0] else None
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -121,6 +154,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
                 files.remove(existing)
             level = InclusionLevel.UNDEFINED if path in _NAV_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=content, inclusion=level))
+        if self._run is not None:
+            self._run.mark(files, built.tree.fragments)
         return files
 
     @event_priority(-100)  # after search has read the page: fragments are never searched
@@ -138,23 +173,76 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             )
         return context
 
-    @event_priority(-100)  # after Material's search plugin, whose index it removes
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        """Stop a ``serve`` rebuild that a newer save has made out of date."""
+        _stop_if_superseded()
+        return page
+
+    @event_priority(-100)  # last: after Material's search plugin, whose index it removes
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the built concept pages for search."""
+        """Index the built concept pages for search; then tidy the site and keep the state.
+
+        Pagefind reads every page on disk, so pages an incremental build kept
+        are indexed as much as the pages it rendered.
+        """
+        site_dir = Path(config.site_dir)
+        bundle = site_dir / BUNDLE_DIR
+        run = self._run
+        if run is not None:
+            run.tidy(spare=bundle)  # first: a deleted concept's page must not be indexed
+        # Pagefind leaves old chunks in place; an incremental site must lose them.
+        fresh = rewritten_whole(bundle, run.writes.produced) if run else nullcontext()
         try:
-            built = index_site(Path(config.site_dir), directory_urls=config.use_directory_urls)
+            with fresh:
+                built = index_site(site_dir, directory_urls=config.use_directory_urls)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"search: indexed {built.pages} concept pages")
+        run, self._run = self._run, None
+        if run is not None:
+            run.finish()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop intercepting writes; the last state stays, so the next build redoes this one."""
+        run, self._run = self._run, None
+        if run is not None:
+            run.abandon()
+
+    def _start_incremental(self, config: MkDocsConfig) -> _IncrementalRun:
+        site_dir = Path(config.site_dir).resolve()
+        path = state_path(self._path(config, self.config.cache_dir), site_dir)
+        parts = _fingerprint_parts(config, dict(self.config))
+        return _IncrementalRun(site_dir, path, make_fingerprint(parts))
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        """Rebuild when a concept or a demo changes."""
+        """Rebuild when a concept or a demo changes: once per burst, the newest save winning."""
+        gate = BuildGate(time.monotonic)
+        _GATE[0] = gate
+        handler = FileSystemEventHandler()
+        handler.on_any_event = lambda event: None if event.is_directory else gate.change()  # type: ignore[method-assign]
         for folder in (self.config.entities, self.config.demos):
             path = self._path(config, folder)
             if path.is_dir():
                 server.watch(str(path))
+                server.observer.schedule(handler, str(path), recursive=True)
+        server.build_delay = gate.quiet  # MkDocs waits this long for saves to stop
+        mkdocs_builder = server.builder
+
+        def build_current() -> None:
+            def attempt(token: int) -> None:
+                _TOKEN[0] = token
+                try:
+                    mkdocs_builder()
+                finally:
+                    _TOKEN[0] = None
+
+            runs = run_current(gate, attempt, time.sleep)
+            if runs > 1:
+                log.info(f"{runs - 1} rebuilds superseded by newer saves")
+
+        server.builder = build_current
         return server
 
     def _check_site_dir(self, config: MkDocsConfig) -> None:
@@ -250,6 +338,137 @@ def _keep_search_box_only(config: MkDocsConfig) -> None:
         handlers[:] = [h for h in handlers if h != handler]
 
 
+def _stop_if_superseded() -> None:
+    gate, token = _GATE[0], _TOKEN[0]
+    if gate is not None and token is not None:
+        gate.check(token)
+
+
+class _IncrementalRun:
+    """One dirty MkDocs build: which pages to render, what was written, the new state."""
+
+    def __init__(self, site_dir: Path, path: Path, fingerprint: Digest) -> None:
+        self.site_dir = site_dir
+        self.path = path
+        self.previous = load_state(path)
+        self.fingerprint = fingerprint
+        self.since = time.time()
+        self.writes = Writes()
+        self.files: Files | None = None
+        self.removed = 0
+        self.sources: dict[SourceUri, tuple[Digest, bool]] = {}
+        self._write_file = mkdocs_utils.write_file
+        mkdocs_utils.write_file = self.writes.write
+
+    def mark(self, files: Files, fragments: Fragments) -> None:
+        """Set each file's ``is_modified``: pages by content digest, other files by bytes.
+
+        A page's digest is taken with its fragments in place: the placeholders
+        carry a nonce that is new in every build.
+        """
+        self.files = files
+        for file in files:
+            if file.is_documentation_page():
+                uri = SourceUri(file.src_uri)
+                text, page = file.content_string, SiteUrl(file.src_uri)
+                if page in fragments.pages:
+                    text = fragments.place(page, text)[0]
+                source = digest(text.encode("utf-8"))
+                skip = can_skip(self.previous, self.fingerprint, uri, source, self.site_dir)
+                self.sources[uri] = (source, not skip)
+                modified = not skip
+            else:
+                modified = not holds(file.abs_dest_path, file.content_bytes)
+            file.is_modified = _constant(modified)  # type: ignore[method-assign]
+
+    def tidy(self, spare: Path) -> None:
+        """Remove the outputs a clean build would not have, but those in ``spare``."""
+        files = self.files or Files([])
+        keep = self.writes.produced | {os.path.abspath(f.abs_dest_path) for f in files}
+        self.removed = len(remove_stale(self.site_dir, keep, self.since, spare))
+
+    def finish(self) -> None:
+        """Save the state, and log how much work was done."""
+        self.abandon()
+        files = self.files or Files([])
+        pages: dict[SourceUri, PageRecord] = {}
+        for file in files.documentation_pages():
+            uri = SourceUri(file.src_uri)
+            source, rendered = self.sources[uri]
+            output = Path(file.abs_dest_path)
+            written = file_digest(output) if rendered else self._kept(uri)
+            relative = output.relative_to(self.site_dir).as_posix()
+            pages[uri] = PageRecord(source, relative, written)
+        save_state(self.path, BuildState(self.fingerprint, pages))
+        rendered_count = sum(1 for _, again in self.sources.values() if again)
+        log.info(
+            f"incremental build: {rendered_count} of {len(self.sources)} pages rendered,"
+            f" {self.writes.written} files written, {self.removed} stale files removed"
+        )
+
+    def _kept(self, uri: SourceUri) -> Digest | None:
+        """Return the recorded output digest of a page this build skipped."""
+        assert self.previous is not None  # a page is skipped only against a state
+        return self.previous.pages[uri].written
+
+    def abandon(self) -> None:
+        """Put MkDocs' own writer back."""
+        mkdocs_utils.write_file = self._write_file
+
+
+def _constant(value: bool) -> Any:
+    return lambda: value
+
+
+def _fingerprint_parts(config: MkDocsConfig, options: Mapping[str, Any]) -> list[str | bytes]:
+    """Return everything every page depends on besides its own Markdown."""
+    config_file = Path(config.config_file_path) if config.config_file_path else None
+    theme = config.theme
+    parts: list[str | bytes] = [
+        config_file.read_bytes() if config_file and config_file.is_file() else b"",
+        repr(sorted(options.items())),
+        repr(config.nav),
+        repr([config.site_url, config.site_dir, config.use_directory_urls]),
+        repr([theme.name, list(theme.dirs), sorted(theme.items(), key=str)]),
+        repr([config.extra_css, config.extra_javascript, list(config.plugins)]),
+        *_versions(),
+    ]
+    for folder in theme.dirs:
+        # Installed themes are covered by their versions; a custom_dir or a
+        # source checkout's templates can change without one.
+        if "site-packages" not in Path(folder).parts:
+            parts.extend(_folder_contents(Path(folder)))
+    return parts
+
+
+def _versions() -> list[str]:
+    """Return the versions of the packages that shape every page."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in (
+        "glossgraph",
+        "mkdocs",
+        "mkdocs-material",
+        "markdown",
+        "pymdown-extensions",
+        "pygments",
+    ):
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} absent")
+    return found
+
+
+def _folder_contents(folder: Path) -> list[str | bytes]:
+    return [
+        item
+        for path in sorted(p for p in folder.rglob("*") if p.is_file())
+        for item in (path.relative_to(folder).as_posix(), path.read_bytes())
+    ]
+
+
 def _add_overrides(config: MkDocsConfig) -> None:
     """Put our templates after the user's ``custom_dir``, before the theme's.
 
@@ -323,7 +542,7 @@ def build_site(command: SiteCommand) -> None:
         _RAISE_CONTENT_ERRORS[0] = True
         try:
             config = load_config(config_file, strict=command.strict or None, site_dir=site_dir)
-            build(config)
+            build(config, dirty=True)
         except (Abort, PluginError, ConfigurationError) as error:
             raise BuildError(str(error).strip() or type(error).__name__) from None
 
@@ -334,7 +553,12 @@ def serve_site(command: SiteCommand) -> None:
 
     with _session(command) as config_file:
         try:
-            serve(config_file=config_file, dev_addr=command.dev_addr, strict=command.strict or None)
+            serve(
+                config_file=config_file,
+                dev_addr=command.dev_addr,
+                strict=command.strict or None,
+                build_type="dirty",
+            )
         except (Abort, PluginError, ConfigurationError) as error:
             raise BuildError(str(error).strip() or type(error).__name__) from None
 
@@ -356,6 +580,9 @@ def _session(command: SiteCommand) -> Iterator[str]:
     _OVERRIDES.clear()
     _OVERRIDES.update({k: v for k, v in overrides.items() if v is not None})
     _show_mkdocs_log()
+    _INCREMENTAL[0] = True
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    build_logger.addFilter(_hide_dirty_notices)
     try:
         if command.config_file is not None:
             if not command.config_file.is_file():
@@ -367,6 +594,18 @@ def _session(command: SiteCommand) -> Iterator[str]:
     finally:
         _OVERRIDES.clear()
         _RAISE_CONTENT_ERRORS[0] = False
+        _INCREMENTAL[0] = False
+        _GATE[0] = None
+        build_logger.removeFilter(_hide_dirty_notices)
+
+
+def _hide_dirty_notices(record: logging.LogRecord) -> bool:
+    """Drop MkDocs' dirty-build notices: ours equal clean builds, and --strict counts them."""
+    message = record.getMessage()
+    return not (
+        message.startswith("A 'dirty' build is being performed")
+        or message.startswith("The directory contains stale files")
+    )
 
 
 def _write_builtin_config(command: SiteCommand, folder: Path) -> Path:

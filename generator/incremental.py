@@ -1,0 +1,187 @@
+"""Incremental builds: render again only the pages whose inputs changed.
+
+A build keeps a state file: a fingerprint of everything every page depends on
+(the config file, theme and package versions, the plugin options, the nav) and,
+per output page, the digest of its generated Markdown and of the HTML written
+for it. A page is skipped only when the fingerprint, its Markdown digest and its
+output file's digest all match; anything else renders it again. Files whose
+bytes did not change are never rewritten, and files a clean build would not
+produce are removed, so the site folder equals a clean build's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NewType
+
+Digest = NewType("Digest", str)
+SourceUri = NewType("SourceUri", str)
+
+_STATE_VERSION = 1
+
+
+def digest(data: bytes) -> Digest:
+    """Return the hex SHA-256 of ``data``."""
+    return Digest(hashlib.sha256(data).hexdigest())
+
+
+def fingerprint(parts: Iterable[str | bytes]) -> Digest:
+    """Return one digest of ``parts``, each length-prefixed so no two lists collide."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return Digest(hasher.hexdigest())
+
+
+def file_digest(path: Path) -> Digest | None:
+    """Return the digest of the file at ``path``, or None where there is none."""
+    try:
+        return digest(path.read_bytes())
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """What the last build wrote for one page: its Markdown and output digests."""
+
+    source: Digest
+    output: str  # relative to the site folder, POSIX
+    written: Digest | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildState:
+    """The state one build leaves for the next."""
+
+    fingerprint: Digest
+    pages: Mapping[SourceUri, PageRecord]
+
+
+def state_path(cache_dir: Path, site_dir: Path) -> Path:
+    """Return where the state of builds into ``site_dir`` is kept."""
+    key = digest(str(site_dir.resolve()).encode("utf-8"))[:16]
+    return cache_dir / "builds" / f"{key}.json"
+
+
+def load_state(path: Path) -> BuildState | None:
+    """Return the saved state, or None when there is none or it is unreadable."""
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        if raw.get("version") != _STATE_VERSION:
+            return None
+        pages = {
+            SourceUri(uri): PageRecord(Digest(r[0]), r[1], None if r[2] is None else Digest(r[2]))
+            for uri, r in raw["pages"].items()
+        }
+        return BuildState(Digest(raw["fingerprint"]), pages)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None  # a broken state only costs a full build
+
+
+def save_state(path: Path, state: BuildState) -> None:
+    """Write ``state`` atomically (a half-written state must not be read)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pages = {uri: [r.source, r.output, r.written] for uri, r in sorted(state.pages.items())}
+    raw = {"version": _STATE_VERSION, "fingerprint": state.fingerprint, "pages": pages}
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(raw, separators=(",", ":")), "utf-8")
+    os.replace(temporary, path)
+
+
+def can_skip(
+    previous: BuildState | None, current: Digest, uri: SourceUri, source: Digest, site_dir: Path
+) -> bool:
+    """Return whether the page at ``uri`` may keep the output the last build wrote."""
+    if previous is None or previous.fingerprint != current:
+        return False
+    record = previous.pages.get(uri)
+    if record is None or record.source != source or record.written is None:
+        return False
+    return file_digest(site_dir / record.output) == record.written
+
+
+@dataclass(slots=True)
+class Writes:
+    """The files one build produced (written or found already equal), by absolute path."""
+
+    produced: set[str] = field(default_factory=set)
+    written: int = 0
+
+    def write(self, content: bytes, output_path: str) -> None:
+        """Write ``content`` to ``output_path`` unless the file already holds exactly it."""
+        self.produced.add(os.path.abspath(output_path))
+        if holds(output_path, content):
+            return
+        os.makedirs(os.path.dirname(output_path) or ".", exist_ok=True)
+        with open(output_path, "wb") as handle:
+            handle.write(content)
+        self.written += 1
+
+
+def holds(path: str, content: bytes) -> bool:
+    """Return whether the file at ``path`` holds exactly ``content``."""
+    try:
+        if os.path.getsize(path) != len(content):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == content
+    except OSError:
+        return False
+
+
+def remove_stale(site_dir: Path, keep: set[str], since: float, spare: Path) -> list[Path]:
+    """Remove files under ``site_dir`` a clean build would not have; return them.
+
+    A file is kept when the build produced it (``keep``), when something
+    outside MkDocs' writers wrote it during this build (its mtime is not older
+    than ``since``), or when it lies in ``spare``, a folder written afresh later.
+    """
+    removed: list[Path] = []
+    spared = os.path.abspath(spare) + os.sep
+    for folder, dirs, names in os.walk(site_dir, topdown=False):
+        for name in names:
+            path = os.path.abspath(os.path.join(folder, name))
+            if path in keep or path.startswith(spared) or os.path.getmtime(path) >= since:
+                continue
+            os.remove(path)
+            removed.append(Path(path))
+        for name in dirs:
+            child = os.path.join(folder, name)
+            if not os.path.islink(child) and not os.listdir(child):
+                os.rmdir(child)
+    return removed
+
+
+@contextmanager
+def rewritten_whole(folder: Path, produced: set[str]) -> Iterator[None]:
+    """Let a writer that leaves old files behind write ``folder`` afresh, keeping equal files.
+
+    The old folder is moved aside; once the writer is done, each new file whose
+    bytes equal the old one's is replaced by the old file, so its mtime and
+    inode stay, and whatever the writer did not write again is gone. Every
+    file in the new folder is added to ``produced``.
+    """
+    aside = folder.with_name(folder.name + ".glossgraph-previous")
+    shutil.rmtree(aside, ignore_errors=True)
+    if folder.is_dir():
+        folder.rename(aside)
+    try:
+        yield
+    finally:
+        if aside.is_dir():
+            for old in [p for p in aside.rglob("*") if p.is_file()]:
+                new = folder / old.relative_to(aside)
+                if new.is_file() and holds(str(new), old.read_bytes()):
+                    os.replace(old, new)
+            shutil.rmtree(aside)
+        produced.update(os.path.abspath(p) for p in folder.rglob("*") if p.is_file())

@@ -1,0 +1,228 @@
+"""Incremental builds equal clean builds, rebuild fully on config changes, rewrite only changes."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from trees import write_tree_into
+
+from generator import mkdocs_plugin
+from generator.mkdocs_plugin import SiteCommand, build_site
+
+pytestmark = pytest.mark.slow
+
+# Material's search draws the box; the Pagefind index of the pages on disk answers it.
+CONFIG = """site_name: Tiny
+docs_dir: entities
+site_dir: site
+use_directory_urls: false
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - glossgraph:
+      entities: entities
+      demos: demos
+"""
+CONCEPTS = ("alpha", "beta", "gamma", "delta")
+
+
+def concept(links: tuple[str, ...], title: str | None, tag: str, demo: bool) -> str:
+    """Return one concept file's text."""
+    head = [f"summary: About {tag}.", f"tags: [{tag}]"]
+    if title is not None:
+        head.append(f"title: {title}")
+    if demo:
+        head.append("demos: [tiny]")
+    body = " ".join(f"See [[{name}]]." for name in links) or "Alone."
+    return "---\n" + "\n".join(head) + "\n---\n" + body + "\n"
+
+
+START: Mapping[str, str] = {
+    "mkdocs.yml": CONFIG,
+    "entities/alpha.md": concept(("beta",), None, "one", True),
+    "entities/beta.md": concept(("alpha", "gamma"), None, "two", False),
+    "entities/gamma.md": concept(("beta",), None, "one", False),
+    "demos/tiny.py": "# %%\nprint('first')\n",
+}
+
+EDITS = st.one_of(
+    st.tuples(st.just("link"), st.sampled_from(CONCEPTS), st.sampled_from(CONCEPTS)),
+    st.tuples(st.just("unlink"), st.sampled_from(CONCEPTS), st.just("")),
+    st.tuples(st.just("title"), st.sampled_from(CONCEPTS), st.sampled_from(("Renamed", "Other"))),
+    st.tuples(st.just("tag"), st.sampled_from(CONCEPTS), st.sampled_from(("one", "two", "three"))),
+    st.tuples(st.just("add"), st.sampled_from(CONCEPTS), st.just("")),
+    st.tuples(st.just("delete"), st.sampled_from(CONCEPTS), st.just("")),
+    st.tuples(st.just("demo"), st.just(""), st.sampled_from(("first", "second"))),
+)
+
+
+def apply(root: Path, edit: tuple[str, str, str]) -> None:
+    """Apply one edit to the glossary at ``root``; keep every link pointing at a concept."""
+    kind, name, value = edit
+    path = root / "entities" / f"{name}.md"
+    if kind == "demo":
+        (root / "demos" / "tiny.py").write_text(f"# %%\nprint('{value}')\n", "utf-8")
+        return
+    if kind == "add":
+        path.write_text(concept(("alpha",) if name != "alpha" else (), None, "new", False))
+        return
+    if not path.exists():
+        return
+    if kind == "delete":
+        if name == "alpha":
+            return  # the demo's concept stays, so the demo stays published
+        path.unlink()
+        for other in (root / "entities").glob("*.md"):
+            other.write_text(other.read_text("utf-8").replace(f"See [[{name}]].", ""), "utf-8")
+        return
+    text = path.read_text("utf-8")
+    if kind == "link" and (root / "entities" / f"{value}.md").exists() and value != name:
+        text = text.replace("\n---\n", f"\n---\nSee [[{value}]]. ", 1)
+    elif kind == "unlink":
+        text = text.split("\n---\n", 1)[0] + "\n---\nNo links now.\n"
+    elif kind == "title":
+        lines = [line for line in text.split("\n") if not line.startswith("title: ")]
+        text = "\n".join([lines[0], f"title: {value} {name}", *lines[1:]])
+    elif kind == "tag":
+        text = text.replace("tags: [", f"tags: [{value}, ", 1)
+    path.write_text(text, "utf-8")
+
+
+def incremental(root: Path, site: str = "site") -> None:
+    """Build ``root`` the way ``glossgraph build`` does: dirty, decided per page."""
+    build_site(SiteCommand(config_file=root / "mkdocs.yml", site_dir=root / site))
+
+
+def clean(root: Path, site: Path) -> None:
+    """Build ``root`` with plain MkDocs, cleaning ``site``: the reference."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)))
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    """Return every file under ``site`` by relative path."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(autouse=True)
+def reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sitemap's dates come from the build date; pin it so two builds can agree.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    root = write_tree_into(tmp_path, START)
+    incremental(root)
+    return root
+
+
+EVERY_KIND = [
+    ("add", "delta", ""),
+    ("link", "beta", "delta"),
+    ("demo", "", "second"),
+    ("title", "beta", "Renamed"),
+    ("tag", "alpha", "three"),
+    ("delete", "gamma", ""),
+    ("unlink", "delta", ""),
+]
+
+
+@given(edits=st.lists(EDITS, min_size=1, max_size=3))
+@example(edits=EVERY_KIND)
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_incremental_build_equals_a_clean_build(
+    edits: list[tuple[str, str, str]], shared_cache: Path
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="gg-incr-") as scratch:
+        root = write_tree_into(Path(scratch), START)
+        (root / ".glossgraph").symlink_to(shared_cache)  # demo runs are shared, sites are not
+        incremental(root)
+        for step, edit in enumerate(edits):
+            apply(root, edit)
+            incremental(root)
+            reference = root / f"clean-{step}"
+            clean(root, reference)
+            assert snapshot(root / "site") == snapshot(reference), edit
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield tmp_path_factory.mktemp("cache")
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in site.rglob("*.html")
+    }
+
+
+def test_only_changed_files_are_written(tiny: Path) -> None:
+    site = tiny / "site"
+    before, old = stamps(site), snapshot(site)
+    gamma = tiny / "entities" / "gamma.md"
+    gamma.write_text(gamma.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    incremental(tiny)
+    after, new = stamps(site), snapshot(site)
+    touched = {name for name in before if before[name] != after.get(name)}
+    differs = {name for name in before if old[name] != new.get(name)}
+    assert touched == differs == {"concepts/gamma.html"}
+
+
+def rendered(caplog: pytest.LogCaptureFixture) -> str:
+    found = [r.getMessage() for r in caplog.records if "incremental build:" in r.getMessage()]
+    assert found, "no incremental build summary logged"
+    return found[-1].split("incremental build: ", 1)[-1].split(",")[0]
+
+
+@pytest.mark.parametrize("change", ["mkdocs.yml", "theme", "version"])
+def test_a_changed_config_theme_or_version_renders_every_page(
+    tiny: Path, change: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.INFO)
+    incremental(tiny)
+    assert rendered(caplog).startswith("0 of ")
+    if change == "mkdocs.yml":
+        config = tiny / "mkdocs.yml"
+        config.write_text(config.read_text("utf-8").replace("Tiny", "Tiny, renamed"), "utf-8")
+    else:
+        versions = mkdocs_plugin._versions
+        package = "mkdocs-material" if change == "theme" else "glossgraph"
+        monkeypatch.setattr(
+            mkdocs_plugin,
+            "_versions",
+            lambda: [v + ".post1" if v.startswith(package + "==") else v for v in versions()],
+        )
+    incremental(tiny)
+    total = rendered(caplog).split(" of ")[1].split()[0]
+    assert rendered(caplog) == f"{total} of {total} pages rendered"
+
+
+def test_deleted_concept_leaves_no_page(tiny: Path) -> None:
+    apply(tiny, ("delete", "gamma", ""))
+    incremental(tiny)
+    assert not (tiny / "site" / "concepts" / "gamma.html").exists()
+    assert (tiny / "site" / "concepts" / "beta.html").is_file()
+
+
+def test_strict_build_is_not_failed_by_the_dirty_notice(tiny: Path) -> None:
+    build_site(SiteCommand(config_file=tiny / "mkdocs.yml", site_dir=tiny / "site", strict=True))
