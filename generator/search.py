@@ -14,10 +14,10 @@ heading, its whole section; on any other element, that element.
 
 from __future__ import annotations
 
-import asyncio
 import re
+import subprocess
+import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -80,10 +80,7 @@ def index_site(site_dir: Path, *, directory_urls: bool) -> SearchIndex:
     if material.parent.is_dir() and not any(material.parent.iterdir()):
         material.parent.rmdir()
     try:
-        # Pagefind's API is async; a thread of its own gives it an event loop even
-        # when the caller already runs one (a serve loop, Playwright in tests).
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, _write_index(records, bundle)).result()
+        _write_index(records, bundle)
     except FileNotFoundError as error:
         raise SearchIndexError(
             f"cannot build the search index: {error}; install the pagefind binary"
@@ -144,13 +141,32 @@ def _without_excluded_sections(html: str) -> str:
     return "".join(kept)
 
 
-async def _write_index(records: list[SearchRecord], bundle: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
+def _write_index(records: list[SearchRecord], bundle: Path) -> None:
+    """Run Pagefind's indexer over the pages as search reads them.
 
-    config = IndexConfig(exclude_selectors=list(_IGNORED), output_path=str(bundle))
-    async with PagefindIndex(config=config) as index:
-        # Sent all at once: each request waits on a round trip to Pagefind's
-        # process, so one after another a thousand pages took minutes of waiting.
-        await asyncio.gather(
-            *(index.add_html_file(content=record.html, url=record.url) for record in records)
-        )
+    The command line indexes a folder in one go; Pagefind's Python API waits a
+    tenth of a second for each page's reply, minutes for a large glossary.
+    """
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("no pagefind binary is installed")
+    with tempfile.TemporaryDirectory(prefix="glossgraph-search-") as folder:
+        for record in records:
+            target = Path(folder, *_page_file(record.url))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(record.html, "utf-8")
+        command = [str(binary), "--site", folder, "--output-path", str(bundle.resolve())]
+        for selector in _IGNORED:
+            command += ["--exclude-selectors", selector]
+        done = subprocess.run([*command, "--silent"], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip()
+        raise SearchIndexError(f"cannot build the search index: pagefind says: {said}")
+
+
+def _page_file(url: ResultUrl) -> tuple[str, ...]:
+    """Return the file Pagefind must index for the page at ``url``, as path parts."""
+    parts = tuple(part for part in url.split("/") if part)
+    return (*parts, "index.html") if url.endswith("/") else parts
