@@ -34,8 +34,9 @@ PAGES = {
     "forward-pass": "concepts/forward-pass.html",
     "inference": "concepts/inference.html",  # a frozen GPU demo's plot
 }
-# Parts of the page others are redesigning; each case names what sticks out today.
 MIN_PIXEL_RATIO = 1.5
+# At most this share of a phone's screen goes to the whole graph's legend (a third did).
+MAX_LEGEND_SHARE = 0.25
 
 # Every laid-out element whose right edge passes the viewport with no ancestor that scrolls
 # or clips it sideways: that is what makes a phone page pan sideways.
@@ -77,6 +78,25 @@ _BEHIND = """(el) => {
   }
   return colour;
 }"""
+# For each picture, the elements from it up to the article that draw a frame round it.
+_FRAMES = """() => [...document.querySelectorAll("svg.gg-graph")].map((svg) => {
+  const framed = [];
+  for (let el = svg; el && !el.matches("article"); el = el.parentElement) {
+    const name = el.className.baseVal ?? el.className;
+    if (parseFloat(getComputedStyle(el).borderLeftWidth) > 0) framed.push(name);
+  }
+  return framed;
+})"""
+# The headings whose height changes when their permalink is taken out: a ¶ on a line alone.
+_PILCROW_LINES = """() => [...document.querySelectorAll("article :is(h1, h2, h3)")].filter((h) => {
+  const link = h.querySelector(".headerlink");
+  if (!link) return false;
+  const before = h.getBoundingClientRect().height;
+  link.remove();
+  const after = h.getBoundingClientRect().height;
+  h.append(link);
+  return after < before;
+}).map((h) => h.textContent)"""
 _BACKGROUND = f"() => ({_BEHIND})(document.querySelector('.md-main'))"
 _OUTPUT_TEXT = ".gg-demo-output-label, .gg-demo-output pre code, .gg-demo-html td, .gg-demo-html th"
 _OUTPUT_COLOURS = f"""() => [...document.querySelectorAll("{_OUTPUT_TEXT}")].map(
@@ -127,7 +147,8 @@ def test_screenshots(opened: Any, viewport: str, scheme: str) -> None:
         page = opened(path, VIEWPORTS[viewport], scheme)
         expect(page.locator("article")).to_be_visible()
         shot = folder / f"{name}-{viewport}-{scheme}.png"
-        page.screenshot(path=str(shot), full_page=True)
+        # Material fades its tabs in after load: shoot them as they end up, not half drawn.
+        page.screenshot(path=str(shot), full_page=True, animations="disabled")
         assert shot.stat().st_size > 0
 
 
@@ -135,6 +156,28 @@ def test_screenshots(opened: Any, viewport: str, scheme: str) -> None:
 def test_nothing_is_wider_than_a_phone_outside_a_scroll_box(opened: Any, name: str) -> None:
     page = opened(PAGES[name], PHONE)
     assert page.evaluate(_OVERFLOWING) == []
+
+
+def test_the_graph_legend_leaves_a_phone_screen_to_the_graph(opened: Any) -> None:
+    page = opened(PAGES["graph"], PHONE)
+    legend = page.locator(".gg-legend-box").bounding_box()
+    assert legend["height"] <= MAX_LEGEND_SHARE * PHONE["height"], legend
+    assert page.locator("svg.gg-whole").bounding_box()["y"] < PHONE["height"]
+
+
+@pytest.mark.parametrize("name", ["lstm", "inference"])
+def test_no_heading_wraps_its_hidden_permalink_onto_a_line_of_its_own(
+    opened: Any, name: str
+) -> None:
+    assert opened(PAGES[name], PHONE).evaluate(_PILCROW_LINES) == []
+
+
+@pytest.mark.parametrize("name", ["graph", "transformer"])
+def test_a_picture_has_one_frame(opened: Any, name: str) -> None:
+    """One border round a neighbourhood or the whole graph, none round its legend and toolbar."""
+    frames = opened(PAGES[name], DESKTOP).evaluate(_FRAMES)
+    assert frames
+    assert all(len(framed) == 1 for framed in frames), frames
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
