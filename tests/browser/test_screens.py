@@ -32,7 +32,7 @@ PAGES = {
     "lstm": "concepts/lstm.html",
     "softmax": "concepts/softmax.html",  # a demo with a plot
     "forward-pass": "concepts/forward-pass.html",
-    "inference": "concepts/inference.html",  # a frozen GPU demo's plot
+    "inference": "concepts/inference.html",  # the matmul-throughput plot, wide tables
 }
 MIN_PIXEL_RATIO = 1.5
 # At most this share of a phone's screen goes to the whole graph's legend (a third did).
