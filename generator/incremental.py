@@ -185,3 +185,31 @@ def rewritten_whole(folder: Path, produced: set[str]) -> Iterator[None]:
                     os.replace(old, new)
             shutil.rmtree(aside)
         produced.update(os.path.abspath(p) for p in folder.rglob("*") if p.is_file())
+
+
+def set_aside(path: Path) -> Path | None:
+    """Move ``path`` aside before a writer that rewrites it even when its bytes stay the same.
+
+    Return where it went (None if there was no file); ``put_back_if_equal`` ends it.
+    """
+    aside = path.with_name(path.name + ".glossgraph-previous")
+    try:
+        path.rename(aside)
+    except OSError:  # no such file (a first build), or a folder in its place
+        return None
+    return aside
+
+
+def put_back_if_equal(path: Path, aside: Path | None) -> bool:
+    """Put the file set aside back if the writer wrote the same bytes, or none; drop it otherwise.
+
+    The file put back keeps its mtime and inode, so a deploy that compares
+    them sees it unchanged. Return whether it was put back.
+    """
+    if aside is None:
+        return False
+    if not path.exists() or holds(str(path), aside.read_bytes()):
+        os.replace(aside, path)
+        return True
+    aside.unlink()
+    return False

@@ -51,9 +51,11 @@ from generator.incremental import (
     file_digest,
     holds,
     load_state,
+    put_back_if_equal,
     remove_stale,
     rewritten_whole,
     save_state,
+    set_aside,
     state_path,
 )
 from generator.incremental import fingerprint as make_fingerprint
@@ -69,6 +71,8 @@ from generator.search import BUNDLE_DIR, SearchIndexError, index_site, templates
 log = get_plugin_logger("glossgraph")
 
 _NAV_PAGES = frozenset(page for item in NAV for page in item.values())
+# Written by MkDocs itself, not through utils.write_file, on every build.
+_ALWAYS_REWRITTEN = ("sitemap.xml.gz",)
 # Set by the CLI for the builds it starts; `mkdocs serve` reloads the config on
 # every rebuild, so command-line overrides cannot live on a plugin instance.
 _OVERRIDES: dict[str, Any] = {}
@@ -359,6 +363,7 @@ class _IncrementalRun:
         self.sources: dict[SourceUri, tuple[Digest, bool]] = {}
         self._write_file = mkdocs_utils.write_file
         mkdocs_utils.write_file = self.writes.write
+        self.aside = {name: set_aside(site_dir / name) for name in _ALWAYS_REWRITTEN}
 
     def mark(self, files: Files, fragments: Fragments) -> None:
         """Set each file's ``is_modified``: pages by content digest, other files by bytes.
@@ -383,6 +388,7 @@ class _IncrementalRun:
 
     def tidy(self, spare: Path) -> None:
         """Remove the outputs a clean build would not have, but those in ``spare``."""
+        self._put_back()  # first: a file set aside is not stale
         files = self.files or Files([])
         keep = self.writes.produced | {os.path.abspath(f.abs_dest_path) for f in files}
         self.removed = len(remove_stale(self.site_dir, keep, self.since, spare))
@@ -412,8 +418,16 @@ class _IncrementalRun:
         return self.previous.pages[uri].written
 
     def abandon(self) -> None:
-        """Put MkDocs' own writer back."""
+        """Put MkDocs' own writer back, and the files it rewrote unchanged."""
         mkdocs_utils.write_file = self._write_file
+        self._put_back()
+
+    def _put_back(self) -> None:
+        """Keep the old file for each of ``_ALWAYS_REWRITTEN`` that MkDocs wrote again unchanged."""
+        for name, aside in self.aside.items():
+            if put_back_if_equal(self.site_dir / name, aside):
+                self.writes.produced.add(str(self.site_dir / name))  # old, but not stale
+        self.aside = {}
 
 
 def _constant(value: bool) -> Any:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from generator.demos.executors import check_executor, parse_executor
 from generator.demos.runner import summary_lines
 from generator.errors import UsageError
 from generator.model import DemoId
-from tests.test_demos_faults import process_alive
+from tests.test_demos_faults import process_alive, until
 from tests.trees import write_tree_into
 
 distributed = pytest.importorskip("distributed")
@@ -266,15 +266,6 @@ def test_device_header(tmp_path: Path, value: str, needs_gpu: bool, problem: str
         assert spec is None and diagnostics and str(diagnostics[0]).startswith(problem)
 
 
-def _until(condition: Callable[[], bool], tries: int = 600) -> bool:
-    """Return whether ``condition`` came true, asking every 0.1 s (a guard, not a timing)."""
-    for _ in range(tries):
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_ctrl_c_cancels_the_demo_on_the_cluster(cluster: Cluster, tmp_path: Path) -> None:
@@ -292,7 +283,7 @@ def test_ctrl_c_cancels_the_demo_on_the_cluster(cluster: Cluster, tmp_path: Path
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        assert _until(pid_file.exists, tries=1800), "the slow demo never started"
+        assert until(pid_file.exists, tries=1800), "the slow demo never started"
         kernel = int(pid_file.read_text())
         build.send_signal(signal.SIGINT)
         _, stderr = build.communicate(timeout=120)
@@ -301,10 +292,10 @@ def test_ctrl_c_cancels_the_demo_on_the_cluster(cluster: Cluster, tmp_path: Path
     assert build.returncode == 130, stderr
     assert stderr.rstrip().endswith("glossgraph: interrupted"), stderr
     assert "Traceback" not in stderr
-    assert _until(lambda: not process_alive(kernel)), "the demo's kernel outlived Ctrl-C"
+    assert until(lambda: not process_alive(kernel)), "the demo's kernel outlived Ctrl-C"
     address = cluster.executor.replace("dask://", "tcp://")
     with distributed.Client(address, timeout=10, set_as_default=False) as client:
-        assert _until(lambda: not any(client.processing().values())), client.processing()
+        assert until(lambda: not any(client.processing().values())), client.processing()
         held = [key for keys in client.has_what().values() for key in keys]
         assert not [key for key in held if "glossgraph-slow-" in str(key)], held
     assert not list((tmp_path / ".glossgraph" / "cache").glob("*.ipynb"))

@@ -6,6 +6,8 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,15 @@ def process_alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+def until(condition: Callable[[], bool], tries: int = 600) -> bool:
+    """Return whether ``condition`` came true, asking every 0.1 s (a guard, not a timing)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
 
 
 @pytest.mark.slow

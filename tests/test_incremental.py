@@ -226,3 +226,54 @@ def test_deleted_concept_leaves_no_page(tiny: Path) -> None:
 
 def test_strict_build_is_not_failed_by_the_dirty_notice(tiny: Path) -> None:
     build_site(SiteCommand(config_file=tiny / "mkdocs.yml", site_dir=tiny / "site", strict=True))
+
+
+@pytest.mark.parametrize("epoch", ["pinned", "unset"])
+def test_a_rebuild_of_unchanged_sources_writes_nothing(
+    tiny: Path, epoch: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10: MkDocs rewrote sitemap.xml.gz on every build, so a deploy saw it changed."""
+    if epoch == "unset":
+        monkeypatch.delenv("SOURCE_DATE_EPOCH")
+        incremental(tiny)  # the first build's sitemap had the pinned date
+    site = tiny / "site"
+    before, old = every_stamp(site), snapshot(site)
+    incremental(tiny)
+    after, new = every_stamp(site), snapshot(site)
+    assert "sitemap.xml.gz" in before
+    assert new == old
+    assert sorted(name for name in before if before[name] != after.get(name)) == []
+
+
+def every_stamp(site: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in site.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept", "left"),
+    [
+        (b"same", b"same", True, b"same"),
+        (b"old", b"new", False, b"new"),
+        (b"old", None, True, b"old"),  # the build stopped before writing it
+        (None, b"new", False, b"new"),  # a first build
+    ],
+)
+def test_a_file_set_aside_comes_back_only_if_rewritten_unchanged(
+    tmp_path: Path, old: bytes | None, new: bytes | None, kept: bool, left: bytes
+) -> None:
+    from generator.incremental import put_back_if_equal, set_aside
+
+    path = tmp_path / "sitemap.xml.gz"
+    if old is not None:
+        path.write_bytes(old)
+    inode = path.stat().st_ino if old is not None else None
+    aside = set_aside(path)
+    if new is not None:
+        path.write_bytes(new)
+    assert put_back_if_equal(path, aside) is kept
+    assert path.read_bytes() == left and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    assert (path.stat().st_ino == inode) is kept
