@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 Range = tuple[int, int]
@@ -66,21 +67,22 @@ class _Line(NamedTuple):
 
 
 def _lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    pos = 0
     parts = text.split("\n")
     if len(parts) > 1 and not parts[-1]:
         parts.pop()  # a final line break ends the last line; it does not start another
+    starts = accumulate([len(part) + 1 for part in parts], initial=0)
     make = _Line._make
-    for part in parts:
-        end = pos + len(part)
-        if part[:1] not in _QUOTE_FIRST:  # no blockquote marker: the common case
-            lines.append(make((pos, end, pos, 0)))
-        else:
-            body = _QUOTE.match(text, pos, end).end()  # type: ignore[union-attr]
-            lines.append(make((pos, end, body, text.count(">", pos, body))))
-        pos = end + 1
-    return lines
+    return [
+        make((pos, pos + len(part), pos, 0))  # no blockquote marker: the common case
+        if part[:1] not in _QUOTE_FIRST
+        else _quoted(text, pos, pos + len(part))
+        for pos, part in zip(starts, parts, strict=False)  # starts ends with one past the text
+    ]
+
+
+def _quoted(text: str, start: int, end: int) -> _Line:
+    body = _QUOTE.match(text, start, end).end()  # type: ignore[union-attr]
+    return _Line(start, end, body, text.count(">", start, body))
 
 
 def _blank(text: str, line: _Line) -> bool:

@@ -87,6 +87,7 @@ class Resolver:
     _file_paths: dict[str, SourcePath] = field(default_factory=dict)
     _headings: dict[EntityKey, tuple[Heading, ...]] = field(default_factory=dict)
     _blocks: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    _slugs: dict[str, str] = field(default_factory=dict)  # a written name's slug, computed once
 
     def __post_init__(self) -> None:
         for key, entity in self.entities.items():
@@ -148,16 +149,23 @@ class Resolver:
         paths = self._paths_for(entity, written)
         if not paths:
             return _outside(written)
-        if _FILE_SUFFIX.search(written) and name_slug(written) not in self.names:
+        if _FILE_SUFFIX.search(written) and self._slug(written) not in self.names:
             return self._asset(link, written, paths)
         for path in paths:
             key = self._paths.get((path[:-3] if path.lower().endswith(".md") else path).lower())
             if key is not None:
                 return self._concept(entity, link, key)
-        key = self.names.get(name_slug(written))
+        key = self.names.get(self._slug(written))
         if key is not None:
             return self._concept(entity, link, key)
         return self._dangling_note(link, written)
+
+    def _slug(self, written: str) -> str:
+        """Return ``name_slug(written)``: a concept's name is written in many links."""
+        slug = self._slugs.get(written)
+        if slug is None:
+            slug = self._slugs[written] = name_slug(written)
+        return slug
 
     def _paths_for(self, entity: Entity, written: str) -> list[str]:
         """Return ``written`` as paths from the vault root: from the note's folder, then the root.
