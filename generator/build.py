@@ -6,20 +6,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import networkx as nx
+
 from generator.demos import DemoRun, RunOptions, render_demo, run_demos
 from generator.demos.downloads import RepoLinks
 from generator.demos.keys import installed_torch_version
 from generator.demos.render import DemoPage
 from generator.errors import ContentError
 from generator.headings import Slugify
+from generator.incremental import PictureCache
 from generator.inventory import INVENTORY_PATH, inventory_bytes, inventory_entries
 from generator.linker import load_concept_graph
 from generator.load import display_path
-from generator.model import ConceptGraph, DemoId, Diagnostic, Severity, SiteUrl
+from generator.model import ConceptGraph, DemoId, Diagnostic, EntityKey, Severity, SiteUrl
 from generator.reading import DEFAULT_POLICY, ReadPolicy
 from generator.render.docstree import DocsTree
 from generator.render.graphsvg import neighbourhood_svg, whole_graph_svg
-from generator.render.pages import DemoMarkdown, RenderOptions, render_site
+from generator.render.pages import (
+    DemoMarkdown,
+    Href,
+    NeighbourhoodPicture,
+    RenderOptions,
+    WholePicture,
+    render_site,
+)
 from generator.resolver import PAGE_SHOWN
 
 
@@ -35,6 +45,7 @@ class BuildOptions:
     run: RunOptions = field(default_factory=RunOptions)
     slugify: Slugify | None = None  # the heading slugify of mkdocs.yml's toc, if set
     reading: ReadPolicy = DEFAULT_POLICY
+    pictures: Path | None = None  # where graph pictures are kept for the next build, if anywhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +78,12 @@ def build_docs(options: BuildOptions) -> SiteBuild:
     stop_on_errors(graph)
     demo_run = run_demos(demo_ids(graph), options.demos, options.run)
     demos = render_demos(demo_run, options)
-    site = render_site(graph, demos, _render_options(options))
+    kept = (
+        None if options.pictures is None else PictureCache(options.pictures, options.directory_urls)
+    )
+    site = render_site(graph, demos, _render_options(options, kept))
+    if kept is not None:
+        kept.save()
     entries = inventory_entries(graph, options.directory_urls)
     inventory = {INVENTORY_PATH: inventory_bytes(entries, options.site_name)}
     return SiteBuild(
@@ -122,12 +138,28 @@ def demo_failures(demo_run: DemoRun, demos_dir: Path) -> tuple[Diagnostic, ...]:
     return tuple(found)
 
 
-def _render_options(options: BuildOptions) -> RenderOptions:
+def _render_options(options: BuildOptions, kept: PictureCache | None) -> RenderOptions:
+    neighbourhood: NeighbourhoodPicture = neighbourhood_svg
+    whole_graph: WholePicture = whole_graph_svg
+    if kept is not None:
+        neighbourhood, whole_graph = _kept_pictures(kept)
     return RenderOptions(
         site_name=options.site_name,
         directory_urls=options.directory_urls,
-        neighbourhood=neighbourhood_svg,
-        whole_graph=whole_graph_svg,
+        neighbourhood=neighbourhood,
+        whole_graph=whole_graph,
         entities=options.entities,
         reading=options.reading,
     )
+
+
+def _kept_pictures(kept: PictureCache) -> tuple[NeighbourhoodPicture, WholePicture]:
+    """Return the picture functions, drawing only pictures the last build did not keep."""
+
+    def neighbourhood(graph: nx.MultiDiGraph, key: EntityKey, href: Href) -> str:
+        return kept.get(kept.key(graph, key), lambda: neighbourhood_svg(graph, key, href))
+
+    def whole_graph(graph: nx.MultiDiGraph, href: Href) -> str:
+        return kept.get(kept.key(graph, ""), lambda: whole_graph_svg(graph, href))
+
+    return neighbourhood, whole_graph

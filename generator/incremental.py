@@ -15,11 +15,13 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NewType
+
+import networkx as nx
 
 Digest = NewType("Digest", str)
 SourceUri = NewType("SourceUri", str)
@@ -213,3 +215,77 @@ def put_back_if_equal(path: Path, aside: Path | None) -> bool:
         return True
     aside.unlink()
     return False
+
+
+def graph_digest(graph: nx.MultiDiGraph) -> Digest:
+    """Return a digest of everything in ``graph``: its attributes and both adjacencies, in order.
+
+    Order counts: a picture lays nodes out in the graph's iteration order, so
+    two graphs with the same nodes and edges added in another order differ.
+    """
+    succ = [(u, list(nbrs.items())) for u, nbrs in graph.adjacency()]
+    pred = [(v, list(nbrs.items())) for v, nbrs in graph.pred.items()]
+    return fingerprint(
+        [repr(graph.graph), repr(list(graph.nodes(data=True))), repr(succ), repr(pred)]
+    )
+
+
+def code_digest() -> Digest:
+    """Return a digest of glossgraph's own code and the networkx it draws with."""
+    root = Path(__file__).resolve().parent
+    files = sorted(root.rglob("*.py"))
+    return fingerprint(
+        [
+            nx.__version__,
+            *(p.relative_to(root).as_posix() for p in files),
+            *(p.read_bytes() for p in files),
+        ]
+    )
+
+
+class PictureCache:
+    """Graph pictures kept from the last build, reused while the graph and the code are unchanged.
+
+    A picture is a pure function of the graph, its centre and how links are
+    written (the page's place and ``directory_urls``, one per centre), so its
+    key is the digest of the whole graph, of glossgraph's code, the URL style
+    and the centre: any change to any concept's title, summary, tags or links
+    draws every picture again. One file holds the pictures of the last graph.
+    """
+
+    def __init__(self, path: Path, directory_urls: bool) -> None:
+        self.path = path
+        self.salt = fingerprint([code_digest(), str(directory_urls)])
+        self.graphs: dict[int, tuple[nx.MultiDiGraph, Digest]] = {}
+        self.kept: dict[str, str] = {}
+        self.drawn: dict[str, str] = {}
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+            if isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
+                self.kept = raw
+        except (OSError, ValueError):
+            pass  # no pictures kept: draw them all
+
+    def key(self, graph: nx.MultiDiGraph, centre: str) -> str:
+        """Return the key of the picture of ``graph`` around ``centre`` ("" for the whole graph)."""
+        known = self.graphs.get(id(graph))
+        if known is None or known[0] is not graph:
+            known = self.graphs[id(graph)] = (graph, graph_digest(graph))
+        return fingerprint([self.salt, known[1], centre])
+
+    def get(self, key: str, draw: Callable[[], str]) -> str:
+        """Return the picture kept under ``key``, else draw it."""
+        svg = self.kept.get(key)
+        if svg is None:
+            svg = draw()
+        self.drawn[key] = svg
+        return svg
+
+    def save(self) -> None:
+        """Keep the pictures this build showed (and only those), written atomically."""
+        if self.drawn == self.kept:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.drawn, separators=(",", ":")), "utf-8")
+        os.replace(temporary, self.path)

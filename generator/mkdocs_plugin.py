@@ -303,6 +303,10 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
                 progress=sys.stderr,
             ),
             reading=self._reading(),
+            # Only glossgraph build and serve keep pictures: plain mkdocs build draws them all.
+            pictures=self._path(config, self.config.cache_dir) / "pictures.json"
+            if _INCREMENTAL[0]
+            else None,
         )
         try:
             return build_docs(options)

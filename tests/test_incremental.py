@@ -6,6 +6,7 @@ import logging
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -277,3 +278,53 @@ def test_a_file_set_aside_comes_back_only_if_rewritten_unchanged(
     assert put_back_if_equal(path, aside) is kept
     assert path.read_bytes() == left and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
     assert (path.stat().st_ino == inode) is kept
+
+
+def drawn_pictures(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the neighbourhood pictures the next builds really draw, by centre."""
+    from generator import build
+
+    centres: list[str] = []
+    draw = build.neighbourhood_svg
+
+    def counted(graph: Any, key: Any, href: Any) -> str:
+        centres.append(key)
+        return draw(graph, key, href)
+
+    monkeypatch.setattr(build, "neighbourhood_svg", counted)
+    return centres
+
+
+def test_a_body_edit_draws_no_picture_again(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    centres = drawn_pictures(monkeypatch)
+    gamma = tiny / "entities" / "gamma.md"
+    gamma.write_text(gamma.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    incremental(tiny)
+    assert centres == []
+    clean(tiny, tmp_path / "clean")
+    assert sorted(centres) == ["alpha", "beta", "gamma"]  # plain MkDocs draws every picture
+    assert snapshot(tiny / "site") == snapshot(tmp_path / "clean")
+
+
+def test_a_title_edit_draws_every_picture_again(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    centres = drawn_pictures(monkeypatch)
+    apply(tiny, ("title", "gamma", "Renamed"))
+    incremental(tiny)
+    assert sorted(centres) == ["alpha", "beta", "gamma"]
+    assert "Renamed gamma" in (tiny / "site" / "concepts" / "beta.html").read_text("utf-8")
+
+
+def test_broken_kept_pictures_only_cost_drawing_them(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = tiny / ".glossgraph" / "cache" / "pictures.json"
+    assert kept.is_file()
+    kept.write_text('{"not": 1', "utf-8")
+    centres = drawn_pictures(monkeypatch)
+    incremental(tiny)
+    assert sorted(centres) == ["alpha", "beta", "gamma"]
+    assert kept.read_text("utf-8").startswith("{")
