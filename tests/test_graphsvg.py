@@ -682,3 +682,18 @@ def test_depth_control_shows_further_hops_and_their_view(browser: Any, tmp_path:
         pytest.approx([float(v) for v in first.split()])
     )
     assert errors == []
+
+
+def test_a_frozen_graphs_neighbours_are_read_once_and_an_unfrozen_graph_afresh() -> None:
+    """Pictures of one build share each node's ranked neighbours; a graph that can change never."""
+    from generator.render.graphsvg.scene import ranked_neighbours
+
+    G = make_graph({k: k for k in "abcd"}, [("a", "broader", "b"), ("c", "requires", "a")])
+    first = ranked_neighbours(G, EntityKey("a"))
+    G.add_edge("a", "d", key="related", kind="related")  # not frozen: the next call sees it
+    assert [v for v, _ in ranked_neighbours(G, EntityKey("a"))] == ["b", "c", "d"]
+    assert [v for v, _ in first] == ["b", "c"]
+    frozen = nx.freeze(G)
+    kept = ranked_neighbours(frozen, EntityKey("a"))
+    assert ranked_neighbours(frozen, EntityKey("a")) is kept  # kept, not recomputed
+    assert [v for v, _ in kept] == ["b", "c", "d"]

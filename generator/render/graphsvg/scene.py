@@ -8,6 +8,7 @@ emitted in the scene's order, so equal scenes give byte-identical text.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -175,8 +176,29 @@ _RANK_BY_KEY: Mapping[tuple[bool, object], int] = MappingProxyType(
 )
 
 
-def ranked_neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[tuple[EntityKey, int]]:
-    """Return ``neighbours(G, key)`` with the rank of each one's strongest link to ``key``."""
+# ranked_neighbours of a frozen graph, per node: every neighbourhood picture of
+# a build asks for the same nodes' neighbours, about 25 times each.
+_RANKED: weakref.WeakKeyDictionary[
+    nx.MultiDiGraph, dict[EntityKey, tuple[tuple[EntityKey, int], ...]]
+] = weakref.WeakKeyDictionary()
+
+
+def ranked_neighbours(G: nx.MultiDiGraph, key: EntityKey) -> tuple[tuple[EntityKey, int], ...]:
+    """Return ``neighbours(G, key)`` with the rank of each one's strongest link to ``key``.
+
+    Kept per node while ``G`` is frozen (a frozen graph cannot change) and
+    lives; an unfrozen graph is read afresh on every call.
+    """
+    if not nx.is_frozen(G):
+        return _ranked_neighbours(G, key)
+    known = _RANKED.setdefault(G, {})
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _ranked_neighbours(G, key)
+    return found
+
+
+def _ranked_neighbours(G: nx.MultiDiGraph, key: EntityKey) -> tuple[tuple[EntityKey, int], ...]:
     ranks: dict[EntityKey, int] = {}
     for outgoing, adjacent in ((True, G.succ[key]), (False, G.pred[key])):
         for v, kinds in adjacent.items():
@@ -184,7 +206,7 @@ def ranked_neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[tuple[EntityKe
                 continue
             best = min(_RANK_BY_KEY[(outgoing, kind)] for kind in kinds)
             ranks[v] = min(best, ranks.get(v, best))
-    return sorted(ranks.items())
+    return tuple(sorted(ranks.items()))
 
 
 def neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[EntityKey]:
