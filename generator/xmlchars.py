@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A regular-expression class body, for writers that look for these and more in one scan.
+ILLEGAL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+_ILLEGAL = re.compile(f"[{ILLEGAL_CLASS}]")
 
 
 def xml_text(text: str) -> str:

@@ -10,6 +10,8 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from trees import load_bench_module
 
 from generator.errors import UsageError
@@ -697,3 +699,107 @@ def test_a_frozen_graphs_neighbours_are_read_once_and_an_unfrozen_graph_afresh()
     kept = ranked_neighbours(frozen, EntityKey("a"))
     assert ranked_neighbours(frozen, EntityKey("a")) is kept  # kept, not recomputed
     assert [v for v, _ in kept] == ["b", "c", "d"]
+
+
+def _select_by_paths(
+    G: nx.MultiDiGraph, key: EntityKey, depth: int, max_nodes: int
+) -> dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]:
+    """The neighbourhood's selection as first written: each node ordered by its whole path of ranks.
+
+    Every candidate of a ring carries (hops, ranks along its path..., rank, key);
+    the ring keeps the smallest, the centre's parents always. Slow, and plainly right.
+    """
+    from generator.render.graphsvg.scene import ranked_neighbours
+
+    reached: dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]] = {key: (key, -1, (0,))}
+    seen = {key}
+    frontier = [key]
+    for distance in range(1, depth + 1):
+        best: dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]] = {}
+        for u in frontier:
+            for v, rank in ranked_neighbours(G, u):
+                if v in seen:
+                    continue
+                order = (distance, *reached[u][2][1:], rank, v)
+                if v not in best or order < best[v][2]:  # type: ignore[operator]
+                    best[v] = (u, rank, order)
+        seen.update(best)
+        ring = sorted(best, key=lambda v: best[v][2])  # type: ignore[arg-type,return-value]
+        room = max(max_nodes, 1) - 1 if distance == 1 else max(max_nodes // 4, 1)
+        parents = [v for v in ring[room:] if best[v][0] == key and best[v][1] == 0]
+        frontier = ring[:room] + parents
+        reached.update((v, best[v]) for v in frontier)
+    return reached
+
+
+_KEYS = [EntityKey(k) for k in "abcdefghijkl"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    edges=st.lists(
+        st.tuples(st.sampled_from(_KEYS), st.sampled_from(list(Relation)), st.sampled_from(_KEYS)),
+        min_size=10,
+        max_size=60,  # dense enough that rings fill and nodes are reached from several
+    ),
+    centre=st.sampled_from(_KEYS),
+    depth=st.integers(1, 3),
+    max_nodes=st.integers(1, 9),
+    frozen=st.booleans(),
+)
+def test_the_neighbourhood_keeps_the_nodes_of_smallest_rank_paths(
+    edges: list[tuple[EntityKey, Relation, EntityKey]],
+    centre: EntityKey,
+    depth: int,
+    max_nodes: int,
+    frozen: bool,
+) -> None:
+    """The one-pass selection (first to reach a node wins, a full ring stops) keeps the same
+    nodes, reached from the same nodes by the same links, in the same order, as ranking
+    every path; and the link it draws is the strongest between the two."""
+    from generator.render.graphsvg.neighbourhood import _select_neighbourhood
+    from generator.render.graphsvg.scene import links_between, strongest_link
+
+    G = make_graph({k: k.upper() for k in _KEYS}, edges)
+    if frozen:
+        G = nx.freeze(G)
+    fast = _select_neighbourhood(G, centre, depth, max_nodes)
+    slow = _select_by_paths(G, centre, depth, max_nodes)
+    assert {v: fast[v][:2] for v in fast} == {v: slow[v][:2] for v in slow}
+    assert sorted(fast, key=lambda v: fast[v][2]) == sorted(
+        slow,
+        key=lambda v: slow[v][2],  # type: ignore[arg-type,return-value]
+    )
+    assert all(fast[v][2][0] == slow[v][2][0] for v in fast)  # the hop counts
+    for v, (u, rank, _) in fast.items():
+        if v != centre:
+            _, kind, outgoing = links_between(G, u, v)[0]
+            assert strongest_link(G, u, v, rank) == (kind, outgoing)
+
+
+@given(st.text())
+def test_escaping_skips_no_character_xml_needs_escaped_or_dropped(text: str) -> None:
+    """The fast path (nothing to escape) gives what escaping everything gives."""
+    from generator.render.graphsvg.scene import esc
+    from generator.xmlchars import xml_text
+
+    slow = (
+        xml_text(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+    assert esc(text) == slow
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
+def test_a_kept_coordinate_prints_as_a_fresh_one(value: float) -> None:
+    """Coordinates are printed once and kept; the kept text is the one-decimal form."""
+    from generator.render.graphsvg.scene import num
+
+    fresh = f"{value:.1f}".removesuffix(".0")
+    expected = "0" if fresh == "-0" else fresh
+    assert num(value) == expected
+    assert num(value) == expected  # the second time from the kept text

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import networkx as nx
 
@@ -13,15 +12,19 @@ from generator.model import EntityKey
 from generator.render.graphsvg.labels import text_em
 from generator.render.graphsvg.scene import (
     NODE_FILLS,
+    Box,
     Edge,
     Href,
     Node,
+    PerNode,
     Scene,
     bounds,
-    links_between,
+    box_around,
+    extent,
     num,
     ranked_neighbours,
     render,
+    strongest_link,
     title_of,
     trimmed_line,
     truncate,
@@ -36,42 +39,53 @@ _FONT = 15.0
 _LABEL_CHARS = 22
 
 
-Reached = Mapping[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]
+# node -> (the node it was reached from, that link's rank, its place: hops, then order in that ring)
+Reached = Mapping[EntityKey, tuple[EntityKey, int, tuple[int, int]]]
 
 
 def _select_neighbourhood(
     G: nx.MultiDiGraph, key: EntityKey, depth: int, max_nodes: int
-) -> dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]]:
-    """Breadth-first search returning node -> (reached from, rank of that link, order key).
+) -> dict[EntityKey, tuple[EntityKey, int, tuple[int, int]]]:
+    """Breadth-first search returning node -> (reached from, rank of that link, place).
 
     Up to ``max_nodes`` within one hop (the centre and its parents always),
     and a quarter as many more per further hop; only kept nodes are searched on
     from, so a page's cost stays bounded however large the glossary around it.
+    A ring is ordered by the place of the node each was reached from, then the
+    rank of the link, then key; a node reached from several takes the earliest.
+    The frontier is kept in ring order, so the first to reach a node is that one.
     """
-    reached: dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]] = {key: (key, -1, (0,))}
+    reached: dict[EntityKey, tuple[EntityKey, int, tuple[int, int]]] = {key: (key, -1, (0, 0))}
     seen = {key}
     frontier = [key]
     for distance in range(1, depth + 1):
-        best: dict[EntityKey, tuple[EntityKey, int, tuple[object, ...]]] = {}
-        for u in frontier:
-            for v, rank in ranked_neighbours(G, u):
-                if v in seen:
-                    continue
-                order = (distance, *reached[u][2][1:], rank, v)
-                if v not in best or order < best[v][2]:
-                    best[v] = (u, rank, order)
-        seen.update(best)  # a node dropped here is never counted a hop further out
-        ring = sorted(best, key=lambda v: best[v][2])
         room = max(max_nodes, 1) - 1 if distance == 1 else max(max_nodes // 4, 1)
-        parents = [v for v in ring[room:] if best[v][0] == key and best[v][1] == 0]
-        frontier = ring[: max(room, 0)] + parents
-        reached.update((v, best[v]) for v in frontier)
+        # (place of u in the frontier, rank, v): found in this order, so already sorted.
+        found: list[tuple[int, int, EntityKey]] = []
+        for place, u in enumerate(frontier):
+            if len(found) >= room and u != key:  # the ring is full: nothing later is kept
+                if distance == depth:
+                    break
+                seen.update(_around(G, u))  # but a node dropped here is never a hop further out
+                continue
+            for rank, v in _by_rank(G, u):
+                if v not in seen:
+                    seen.add(v)
+                    found.append((place, rank, v))
+        kept = found[: max(room, 0)]
+        kept += [f for f in found[room:] if frontier[f[0]] == key and f[1] == 0]  # the parents
+        for order, (place, rank, v) in enumerate(kept):
+            reached[v] = (frontier[place], rank, (distance, order))
+        frontier = [v for _, _, v in kept]
     return {v: reached[v] for v in sorted(reached)}
 
 
+_by_rank = PerNode(lambda G, key: tuple(sorted((rank, v) for v, rank in ranked_neighbours(G, key))))
+_around = PerNode(lambda G, key: frozenset(v for v, _ in ranked_neighbours(G, key)))
+
+
 def _hops(reached: Reached, v: EntityKey) -> int:
-    order = reached[v][2]
-    return int(order[0]) if isinstance(order[0], int) else 0
+    return reached[v][2][0]
 
 
 def _region(
@@ -198,34 +212,61 @@ def _place_nodes(
     for v in sorted((v for v in reached if v != key), key=lambda v: reached[v][2]):
         regions[_region(reached, key, v)][_hops(reached, v) - 1].append(v)
     centre_label = truncate(title_of(G, key), 30)
-    centre = Node(key, 0.0, 0.0, 11.0, "#3949ab", centre_label, 0.0, 28.0, "middle", "gg-centre")
-    nodes = [replace(centre, hit=_hit_box("centre", centre))]
+    hit = _hit_box("centre", 0.0, 0.0, 11.0, 28.0, text_em(centre_label))
+    nodes = [
+        Node(
+            key, 0.0, 0.0, 11.0, "#3949ab", centre_label, 0.0, 28.0, "middle", "gg-centre", hit=hit
+        )
+    ]
     where = {key: "centre"}
     for name in ("up", "left", "right", "down"):
         for v, (x, y) in _place_region(name, regions[name]).items():
             r = 7.0 if reached[v][0] == key else 5.0
             lx, ly, anchor = _label_spot(name, x, y, r)
-            label = truncate(title_of(G, v), _LABEL_CHARS)
-            node = Node(v, x, y, r, NODE_FILLS[0], label, lx, ly, anchor, tone=0)
-            nodes.append(replace(node, depth=_hops(reached, v), hit=_hit_box(name, node)))
+            label, em = _label(G, v)
+            hit = _hit_box(name, x, y, r, ly, em)
+            nodes.append(
+                Node(
+                    v,
+                    x,
+                    y,
+                    r,
+                    NODE_FILLS[0],
+                    label,
+                    lx,
+                    ly,
+                    anchor,
+                    tone=0,
+                    depth=_hops(reached, v),
+                    hit=hit,
+                )
+            )
             where[v] = name
     return nodes, where
 
 
-def _hit_box(region: str, n: Node) -> tuple[float, float, float, float]:
+def _labelled(G: nx.MultiDiGraph, key: EntityKey) -> tuple[str, float]:
+    label = truncate(title_of(G, key), _LABEL_CHARS)
+    return label, text_em(label)
+
+
+_label = PerNode(_labelled)  # a node's label and its width in em
+
+
+def _hit_box(region: str, x: float, y: float, r: float, ly: float, em: float) -> Box:
     """Return the tap area of a node: its circle and label, at least a row high and wide.
 
     Rows are ``_ROW`` apart and the picture is never drawn below ``_PX_PER_UNIT``
     (it scrolls sideways instead), so each area is over 24 px square on screen.
     """
-    width = text_em(n.label or "") * _FONT
+    width = em * _FONT
     if region in ("left", "right"):
-        x0 = n.x - n.r - 3 if region == "right" else n.x - n.r - 5 - width
-        return x0, n.y - _ROW / 2, n.r * 2 + 8 + width, _ROW
+        x0 = x - r - 3 if region == "right" else x - r - 5 - width
+        return x0, y - _ROW / 2, r * 2 + 8 + width, _ROW
     width = max(min(width, 2 * _GRID_X - 8), _ROW) + 6
-    top = min(n.y - n.r, n.ly - _FONT) - 3
-    bottom = max(n.y + n.r, n.ly + _FONT * 0.3) + 3
-    return n.x - width / 2, top, width, bottom - top
+    top = min(y - r, ly - _FONT) - 3
+    bottom = max(y + r, ly + _FONT * 0.3) + 3
+    return x - width / 2, top, width, bottom - top
 
 
 def _route_edges(
@@ -236,8 +277,8 @@ def _route_edges(
     centre = nodes[0]
     edges = []
     for v in (n.key for n in nodes[1:]):
-        u = reached[v][0]
-        _, kind, outgoing = links_between(G, u, v)[0]
+        u, rank, _ = reached[v]
+        kind, outgoing = strongest_link(G, u, v, rank)
         a, b = (nodes[index[u]], nodes[index[v]])
         if not outgoing:
             a, b = b, a
@@ -278,8 +319,10 @@ def neighbourhood_svg(
     reached = _select_neighbourhood(G, key, depth, max_nodes)
     nodes, where = _place_nodes(G, key, reached, depth)
     deepest = max(n.depth for n in nodes)
+    extents = [(n.depth, extent(n, _FONT)) for n in nodes]
     boxes = tuple(
-        bounds([n for n in nodes if n.depth <= d], _FONT, 14.0) for d in range(1, deepest + 1)
+        box_around([e for hops, e in extents if hops <= d], _FONT, 14.0)
+        for d in range(1, deepest + 1)
     )
     scene = Scene(
         "gg-neighbourhood",

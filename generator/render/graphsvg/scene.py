@@ -8,16 +8,18 @@ emitted in the scene's order, so equal scenes give byte-identical text.
 from __future__ import annotations
 
 import math
+import re
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Generic, TypeVar
 
 import networkx as nx
 
 from generator.model import EntityKey, Relation
 from generator.render.graphsvg.labels import GAP_EM, LABEL_PX, level_zoom
-from generator.xmlchars import xml_text
+from generator.xmlchars import ILLEGAL_CLASS, xml_text
 
 Href = Callable[[EntityKey], str]
 
@@ -119,14 +121,27 @@ class Scene:
     depth_boxes: tuple[Box, ...] = ()  # neighbourhood: the viewBox at each depth, 1 first
 
 
+_NUMS: dict[float, str] = {}  # the same coordinates recur in every neighbourhood picture
+_NUMS_KEPT = 1 << 16
+_ESCAPED = re.compile(f"[&<>\"'{ILLEGAL_CLASS}]")
+
+
 def num(value: float) -> str:
     """Format a coordinate with one decimal, without ``-0`` or a trailing ``.0``."""
-    text = f"{value:.1f}".removesuffix(".0")
-    return "0" if text == "-0" else text
+    text = _NUMS.get(value)
+    if text is None:
+        text = f"{value:.1f}".removesuffix(".0")
+        if text == "-0":
+            text = "0"
+        if len(_NUMS) < _NUMS_KEPT:
+            _NUMS[value] = text
+    return text
 
 
 def esc(text: str) -> str:
     """Escape text for XML content and quoted attributes, dropping characters XML forbids."""
+    if _ESCAPED.search(text) is None:  # most titles and keys: nothing to do
+        return text
     clean = xml_text(text)
     return (
         clean.replace("&", "&amp;")
@@ -167,6 +182,35 @@ def links_between(
     return sorted(found, key=lambda f: (f[0], f[1], not f[2]))  # outgoing first on a tie
 
 
+# Each rank's links, in the order ``links_between`` breaks a tie: outgoing first.
+_LINKS_OF_RANK: Mapping[int, tuple[tuple[Relation, bool], ...]] = MappingProxyType(
+    {
+        rank: tuple(
+            sorted(
+                ((kind, out) for (out, kind), r in LINK_RANKS.items() if r == rank),
+                key=lambda link: (link[0], not link[1]),
+            )
+        )
+        for rank in set(LINK_RANKS.values())
+    }
+)
+
+
+def strongest_link(
+    G: nx.MultiDiGraph, u: EntityKey, v: EntityKey, rank: int
+) -> tuple[Relation, bool]:
+    """Return ``links_between(G, u, v)[0]``'s kind and direction, knowing its rank.
+
+    ``rank`` is what ``ranked_neighbours(G, u)`` gave ``v``; one or two lookups
+    instead of reading and sorting every edge between the two.
+    """
+    for kind, outgoing in _LINKS_OF_RANK[rank]:
+        a, b = (u, v) if outgoing else (v, u)
+        if kind in G.succ[a].get(b, ()):
+            return kind, outgoing
+    raise KeyError(f"no link of rank {rank} between {u!r} and {v!r}")
+
+
 # The ranks again, looked up by an edge key as stored (a Relation or its value).
 _RANK_BY_KEY: Mapping[tuple[bool, object], int] = MappingProxyType(
     {
@@ -176,26 +220,58 @@ _RANK_BY_KEY: Mapping[tuple[bool, object], int] = MappingProxyType(
 )
 
 
-# ranked_neighbours of a frozen graph, per node: every neighbourhood picture of
-# a build asks for the same nodes' neighbours, about 25 times each.
-_RANKED: weakref.WeakKeyDictionary[
-    nx.MultiDiGraph, dict[EntityKey, tuple[tuple[EntityKey, int], ...]]
-] = weakref.WeakKeyDictionary()
+T = TypeVar("T")
 
 
-def ranked_neighbours(G: nx.MultiDiGraph, key: EntityKey) -> tuple[tuple[EntityKey, int], ...]:
-    """Return ``neighbours(G, key)`` with the rank of each one's strongest link to ``key``.
+class PerNode(Generic[T]):
+    """A value computed from one node of a graph, kept while the graph is frozen and lives.
 
-    Kept per node while ``G`` is frozen (a frozen graph cannot change) and
-    lives; an unfrozen graph is read afresh on every call.
+    A frozen graph cannot change, and every picture of a build asks for the
+    same nodes again (a node's ranked neighbours about 25 times); an unfrozen
+    graph is read afresh on every call.
     """
-    if not nx.is_frozen(G):
-        return _ranked_neighbours(G, key)
-    known = _RANKED.setdefault(G, {})
-    found = known.get(key)
-    if found is None:
-        found = known[key] = _ranked_neighbours(G, key)
-    return found
+
+    __slots__ = ("_compute", "_kept", "_last")
+
+    def __init__(self, compute: Callable[[nx.MultiDiGraph, EntityKey], T]) -> None:
+        self._compute = compute
+        self._kept: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[EntityKey, T]] = (
+            weakref.WeakKeyDictionary()
+        )
+        # The graph asked for last and its table: a build asks of one graph.
+        self._last: tuple[weakref.ref[nx.MultiDiGraph], dict[EntityKey, T]] | None = None
+
+    def __call__(self, G: nx.MultiDiGraph, key: EntityKey) -> T:
+        last = self._last
+        if last is not None and last[0]() is G:
+            kept = last[1]
+        elif not nx.is_frozen(G):
+            return self._compute(G, key)
+        else:
+            kept = self._kept.setdefault(G, {})
+            self._last = (weakref.ref(G), kept)
+        if key in kept:
+            return kept[key]
+        found = kept[key] = self._compute(G, key)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class NodeText:
+    """What every picture writes of a node wherever it sits, escaped for XML."""
+
+    key: str
+    title: str
+    tags: str  # space-separated, for ``data-tags``
+    aliases: str  # ``|``-separated, for the whole graph's search
+
+
+def _node_text(G: nx.MultiDiGraph, key: EntityKey) -> NodeText:
+    aliases = "|".join(str(a) for a in G.nodes[key].get("aliases") or ())
+    return NodeText(esc(key), esc(title_of(G, key)), esc(" ".join(tags_of(G, key))), esc(aliases))
+
+
+node_text = PerNode(_node_text)
 
 
 def _ranked_neighbours(G: nx.MultiDiGraph, key: EntityKey) -> tuple[tuple[EntityKey, int], ...]:
@@ -207,6 +283,10 @@ def _ranked_neighbours(G: nx.MultiDiGraph, key: EntityKey) -> tuple[tuple[Entity
             best = min(_RANK_BY_KEY[(outgoing, kind)] for kind in kinds)
             ranks[v] = min(best, ranks.get(v, best))
     return tuple(sorted(ranks.items()))
+
+
+ranked_neighbours = PerNode(_ranked_neighbours)
+"""``neighbours(G, key)`` with the rank of each one's strongest link to ``key``."""
 
 
 def neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[EntityKey]:
@@ -223,26 +303,38 @@ def trimmed_line(a: Node, b: Node) -> str:
     return f"M{num(x1)} {num(y1)}L{num(x2)} {num(y2)}"
 
 
+def extent(n: Node, font: float) -> Box:
+    """Return the box a node covers, circle, label and tap area, as x0, y0, x1, y1."""
+    x0, x1, y0, y1 = n.x - n.r, n.x + n.r, n.y - n.r, n.y + n.r
+    if n.label is not None:
+        width = text_width(n.label, font)
+        left = (
+            n.lx if n.anchor == "start" else n.lx - width if n.anchor == "end" else n.lx - width / 2
+        )
+        x0, x1 = min(x0, left), max(x1, left + width)
+        y0, y1 = min(y0, n.ly - font), max(y1, n.ly + font * 0.3)
+    if n.hit is not None:
+        hx, hy, hw, hh = n.hit
+        x0, x1, y0, y1 = min(x0, hx), max(x1, hx + hw), min(y0, hy), max(y1, hy + hh)
+    return x0, y0, x1, y1
+
+
 def bounds(nodes: Iterable[Node], font: float, margin: float, *, legend: bool = True) -> Box:
     """Return the viewBox holding every node, its label and tap area, and the legend row."""
-    xs, ys = [0.0], [0.0]
-    for n in nodes:
-        xs += [n.x - n.r, n.x + n.r]
-        ys += [n.y - n.r, n.y + n.r]
-        if n.label is not None:
-            width = text_width(n.label, font)
-            left = {"start": n.lx, "end": n.lx - width}.get(n.anchor, n.lx - width / 2)
-            xs += [left, left + width]
-            ys += [n.ly - font, n.ly + font * 0.3]
-        if n.hit is not None:
-            xs += [n.hit[0], n.hit[0] + n.hit[2]]
-            ys += [n.hit[1], n.hit[1] + n.hit[3]]
+    return box_around([extent(n, font) for n in nodes], font, margin, legend=legend)
+
+
+def box_around(extents: Sequence[Box], font: float, margin: float, *, legend: bool = True) -> Box:
+    """Return the viewBox holding the origin and every extent, and the legend row."""
+    x0 = min((e[0] for e in extents), default=0.0)
+    y0 = min((e[1] for e in extents), default=0.0)
+    x1 = max((e[2] for e in extents), default=0.0)
+    y1 = max((e[3] for e in extents), default=0.0)
+    x0, y0, x1, y1 = min(x0, 0.0) - margin, min(y0, 0.0) - margin, max(x1, 0.0), max(y1, 0.0)
     if not legend:
-        x0, y0 = min(xs) - margin, min(ys) - margin
-        return x0, y0, max(xs) + margin - x0, max(ys) + margin - y0
-    x0, y0 = min(xs) - margin, min(ys) - margin - font * 2.2
-    width = max(max(xs) + margin - x0, _legend_width(font) + 2 * margin)
-    return x0, y0, width, max(ys) + margin - y0
+        return x0, y0, x1 + margin - x0, y1 + margin - y0
+    y0 -= font * 2.2
+    return x0, y0, max(x1 + margin - x0, _legend_width(font) + 2 * margin), y1 + margin - y0
 
 
 def _legend_width(font: float) -> float:
@@ -314,8 +406,8 @@ def _render_edges(G: nx.MultiDiGraph, scene: Scene) -> list[str]:
             far += _depth_attrs(e.depth)
             head = f'<path{far} d="{e.d}" data-e="{e.source} {e.target}"'
             if scene.edge_titles:
-                a, b = (title_of(G, scene.nodes[i].key) for i in (e.source, e.target))
-                lines.append(f"{head}><title>{esc(a)} {kind} {esc(b)}</title></path>")
+                a, b = (node_text(G, scene.nodes[i].key).title for i in (e.source, e.target))
+                lines.append(f"{head}><title>{a} {kind} {b}</title></path>")
             else:
                 lines.append(head + "/>")
         lines.append("</g>")
@@ -332,14 +424,14 @@ def _depth_attrs(depth: int) -> str:
 
 def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, scene: Scene) -> str:
     url = esc(href(n.key))
+    text = node_text(G, n.key)
     css = "gg-node" + (f" {n.css}" if n.css else "")
-    aliases = "|".join(str(a) for a in G.nodes[n.key].get("aliases") or ())
-    extra = f' data-aliases="{esc(aliases)}"' if aliases and scene.zoom is not None else ""
+    extra = f' data-aliases="{text.aliases}"' if text.aliases and scene.zoom is not None else ""
     tone = f' class="gg-c{n.tone}"' if n.tone >= 0 else ""
     parts = [
-        f'<a class="{css}" href="{url}" xlink:href="{url}" data-key="{esc(n.key)}" '
-        f'data-tags="{esc(" ".join(tags_of(G, n.key)))}"{extra}{_depth_attrs(n.depth)}>',
-        f"<title>{esc(title_of(G, n.key))}</title>",
+        f'<a class="{css}" href="{url}" xlink:href="{url}" data-key="{text.key}" '
+        f'data-tags="{text.tags}"{extra}{_depth_attrs(n.depth)}>',
+        f"<title>{text.title}</title>",
     ]
     if n.hit is not None:
         x, y, w, h = n.hit
