@@ -166,13 +166,18 @@ def test_picture_links_follow_url_style() -> None:
 def test_home_lists_top_level_tree_and_counts() -> None:
     home = str(render().files[SiteUrl("index.md")])
     assert "A glossary of 7 concepts" in home
-    assert "- [Machine learning](concepts/machine-learning.md)" in home
-    assert "    - [Neural network](concepts/neural-network.md)" in home
+    root = '<li><a href="concepts/machine-learning.html">Machine learning</a>'
+    child = '<li><a href="concepts/neural-network.html">Neural network</a>'
+    assert root in home
+    # the child in a list inside the root's item
+    inner = home[home.index(root) :].split("</li>\n</ul></li>", 1)[0]
+    assert "\n<ul>\n" in inner and child in inner
 
 
 def test_a_to_z_lists_aliases_under_their_letter() -> None:
     az = str(render().files[SiteUrl("a-z.md")])
-    assert "## A\n\n- ANN: see [Neural network](concepts/neural-network.md)" in az
+    see = '<li>ANN: see <a href="concepts/neural-network.html">Neural network</a></li>'
+    assert az.index("## A\n") < az.index(see) < az.index("## D\n")
 
 
 @pytest.mark.parametrize(
@@ -252,10 +257,11 @@ def test_tree_doctests_pass() -> None:
 
 def generated_links(page: str) -> list[str]:
     """Return the concept links of a page's breadcrumb and panel, in page order."""
-    crumb = page.split("{: .gg-breadcrumb", 1)[0].rsplit("---\n", 1)[1]
+    crumb = re.search(r'<p class="gg-breadcrumb"[^>]*>(.*?)</p>', page)
     start = page.find(f'<div class="{PANEL_CLASS}"')
     panel = page[start : page.index("</div>", start)] if start >= 0 else ""
-    found = re.findall(r"\]\(([^)]*)\)", crumb) + re.findall(r'href="([^"]*)"', panel)
+    found = re.findall(r'href="([^"]*)"', crumb.group(1) if crumb else "")
+    found += re.findall(r'href="([^"]*)"', panel)
     return [link for link in found if not link.startswith("../index")]
 
 
@@ -269,8 +275,8 @@ def test_each_concept_is_linked_once_by_the_generated_parts() -> None:
     perceptron = generated_links(pages[SiteUrl("concepts/perceptron.md")])
     # parent and grandparent in the breadcrumb; artificial neuron in the path; deep learning related
     assert perceptron == [
-        "machine-learning.md",
-        "neural-network.md",
+        "machine-learning.html",
+        "neural-network.html",
         "dot-product.html",
         "artificial-neuron.html",
         "deep-learning.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import groupby
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
@@ -22,6 +23,7 @@ from generator.model import (
 from generator.reading import DEFAULT_POLICY, ReadPolicy, read_bytes, real_folder
 from generator.render.docstree import DocsTree
 from generator.render.fragments import Fragment, Fragments, PageFragments, new_nonce
+from generator.render.htmllists import bullets, concept_link, entry, link, plain
 from generator.render.markdown import concept_path, rewrite_body
 from generator.render.panels import PANEL_CLASS, render_panel
 from generator.render.previews import PREVIEWS_DATA, previews_script
@@ -30,7 +32,6 @@ from generator.render.text import (
     escape_inline,
     page_href,
     page_meta,
-    relative_url,
 )
 from generator.render.tree import Listing, listing, neighbours, tag_pages, tag_path
 
@@ -83,22 +84,24 @@ def render_site(
     """Return every page and file of the site for a checked graph and its rendered demos."""
     files: dict[SiteUrl, str | bytes] = {}
     nonce = new_nonce()
-    parts: dict[SiteUrl, tuple[str, ...]] = {}
+    collectors: dict[SiteUrl, PageFragments] = {}
+
+    def fragment_of(page: SiteUrl) -> Fragment:
+        return collectors.setdefault(page, PageFragments(nonce)).add
+
     for key in sorted(graph.entities):
         page = concept_path(key)
-        collected = PageFragments(nonce)
-        files[page] = _render_concept(graph, key, demos, options, files, collected.add)
-        parts[page] = collected.parts()
+        files[page] = _render_concept(graph, key, demos, options, files, fragment_of(page))
     for demo in demos.values():
         files.update({SiteUrl(path): content for path, content in demo.files.items()})
-    files[SiteUrl("index.md")] = render_home(graph, options)
-    files[SiteUrl("a-z.md")] = render_a_to_z(graph)
-    files.update(tag_pages(graph))
-    collected = PageFragments(nonce)
-    files[SiteUrl("graph.md")] = render_graph_page(graph, options, collected.add)
-    parts[SiteUrl("graph.md")] = collected.parts()
+    home, a_to_z, whole = SiteUrl("index.md"), SiteUrl("a-z.md"), SiteUrl("graph.md")
+    files[home] = render_home(graph, options, fragment_of(home))
+    files[a_to_z] = render_a_to_z(graph, options.directory_urls, fragment_of(a_to_z))
+    files.update(tag_pages(graph, options.directory_urls, fragment_of))
+    files[whole] = render_graph_page(graph, options, fragment_of(whole))
     files.update(asset_files())
     files[PREVIEWS_DATA] = previews_script(graph)
+    parts = {page: collected.parts() for page, collected in collectors.items()}
     fragments = Fragments(nonce, {page: html for page, html in parts.items() if html})
     return RenderedSite(DocsTree(files, fragments), MappingProxyType(dict(demos)))
 
@@ -129,7 +132,7 @@ def _render_concept(
             _publish_asset(source, path, options, files)
     found = listing(neighbours(graph, key))
     parts = [
-        _render_header(graph, entity, found),
+        _render_header(graph, entity, found, options.directory_urls, fragment),
         body.markdown.strip(),
         _render_demos(entity, demos),
         fragment(_render_lists(graph, key, found, options)),
@@ -153,26 +156,35 @@ def _publish_asset(
         return
 
 
-def _render_header(graph: ConceptGraph, entity: Entity, found: Listing) -> str:
+def _render_header(
+    graph: ConceptGraph, entity: Entity, found: Listing, directory_urls: bool, fragment: Fragment
+) -> str:
+    """Return the breadcrumb, title, aliases, tags and lead.
+
+    The breadcrumb, aliases and tags are generated HTML, put in place after
+    conversion like the panel: through Markdown they were a third of a page's
+    conversion time. The title and the lead (the author's summary) stay Markdown.
+    """
     page = concept_path(entity.key)
-    crumbs = [f"[Home]({relative_url(page, SiteUrl('index.md'))})"]
-    crumbs += [_link(graph, page, ancestor) for ancestor in found.ancestors]
+    crumbs = [link(page, SiteUrl("index.md"), "Home", directory_urls)]
+    crumbs += [concept_link(graph, page, a, directory_urls) for a in found.ancestors]
     # The breadcrumb comes before the title, as on most sites, so the title sits on the prose.
     lines = [
         page_meta(entity.title, description=_description(entity), article=True),
-        " › ".join(crumbs),
-        "{: .gg-breadcrumb data-search-exclude }",
+        fragment(f'<p class="gg-breadcrumb" data-search-exclude>{" › ".join(crumbs)}</p>'),
         "",
         f"# {escape_inline(entity.title)}",
     ]
+    names = []
     if entity.aliases:
-        names = ", ".join(escape_inline(alias) for alias in entity.aliases)
-        lines += ["", f"Also called: {names}", "{: .gg-aliases }"]
-    if entity.tags:
-        chips = " ".join(
-            f"[{escape_inline(tag)}]({relative_url(page, tag_path(tag))})" for tag in entity.tags
+        names.append(
+            f'<p class="gg-aliases">Also called: {", ".join(map(plain, entity.aliases))}</p>'
         )
-        lines += ["", chips, "{: .gg-tags }"]
+    if entity.tags:
+        chips = " ".join(link(page, tag_path(tag), tag, directory_urls) for tag in entity.tags)
+        names.append(f'<p class="gg-tags">{chips}</p>')
+    if names:
+        lines += ["", fragment("\n".join(names))]
     if entity.summary and entity.summary_given:  # else the body's first paragraph is the summary
         lines += ["", escape_inline(entity.summary), "{: .gg-lead }"]
     return "\n".join(lines)
@@ -214,7 +226,7 @@ def _render_picture(
     return f"## Neighbourhood {SEARCH_EXCLUDE}\n\n{fragment(_raw_block('gg-neighbourhood', svg))}"
 
 
-def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
+def render_home(graph: ConceptGraph, options: RenderOptions, fragment: Fragment) -> str:
     """Return the home page: what this is, counts, the top-level tree."""
     page = SiteUrl("index.md")
     g = graph.graph
@@ -237,32 +249,38 @@ def render_home(graph: ConceptGraph, options: RenderOptions) -> str:
         "## Top-level concepts",
         "",
     ]
+    urls = options.directory_urls
+    rows = []
     for root in _sorted_keys(graph, _roots(graph)):
-        lines.append(_entry(graph, page, root))
-        lines += ["    " + _entry(graph, page, child) for child in neighbours(graph, root).children]
+        children = bullets(entry(graph, page, c, urls) for c in neighbours(graph, root).children)
+        rows.append(entry(graph, page, root, urls) + (f"\n{children}" if children else ""))
+    lines.append(fragment(bullets(rows)))
     return "\n".join(lines) + "\n"
 
 
-def render_a_to_z(graph: ConceptGraph) -> str:
-    """Return the A–Z index: every concept and alias with its summary, by first letter."""
+def render_a_to_z(graph: ConceptGraph, directory_urls: bool, fragment: Fragment) -> str:
+    """Return the A–Z index: every concept and alias with its summary, by first letter.
+
+    The letters are Markdown headings (the page's table of contents); each
+    letter's list is a fragment.
+    """
     page = SiteUrl("a-z.md")
     rows: list[tuple[str, str]] = []
     for key, entity in graph.entities.items():
-        rows.append((entity.title, _entry(graph, page, key)))
+        rows.append((entity.title, entry(graph, page, key, directory_urls)))
         for alias in entity.aliases:
-            link = _link(graph, page, key)
-            rows.append((alias, f"- {escape_inline(alias)}: see {link}"))
+            see = concept_link(graph, page, key, directory_urls)
+            rows.append((alias, f"{plain(alias)}: see {see}"))
     rows.sort(key=lambda row: (row[0].casefold(), row[1]))
     described = f"All {_count(len(graph.entities), 'concept')} from A to Z, each with its summary."
     lines = [page_meta(description=described, searched=False), "# A–Z", ""]
-    letter = None
-    for name, row in rows:
-        first = name[:1].upper() if name[:1].isalpha() else "#"
-        if first != letter:
-            lines += ["", f"## {escape_inline(first)}", ""]
-            letter = first
-        lines.append(row)
+    for first, group in groupby(rows, key=lambda row: _letter(row[0])):
+        lines += ["", f"## {escape_inline(first)}", "", fragment(bullets(row for _, row in group))]
     return "\n".join(lines) + "\n"
+
+
+def _letter(name: str) -> str:
+    return name[:1].upper() if name[:1].isalpha() else "#"
 
 
 def render_graph_page(graph: ConceptGraph, options: RenderOptions, fragment: Fragment) -> str:
@@ -284,16 +302,6 @@ def render_graph_page(graph: ConceptGraph, options: RenderOptions, fragment: Fra
         )
         lines += ["", fragment(_raw_block("gg-graph", svg))]
     return "\n".join(lines) + "\n"
-
-
-def _entry(graph: ConceptGraph, page: SiteUrl, key: EntityKey, marker: str = "-") -> str:
-    summary = graph.entities[key].summary
-    tail = f" — {escape_inline(summary)}" if summary else ""
-    return f"{marker} {_link(graph, page, key)}{tail}"
-
-
-def _link(graph: ConceptGraph, page: SiteUrl, key: EntityKey) -> str:
-    return f"[{escape_inline(graph.entities[key].title)}]({relative_url(page, concept_path(key))})"
 
 
 def _href_from(page: SiteUrl, directory_urls: bool) -> Href:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.model import ConceptGraph, EntityKey, Relation, SiteUrl
 from generator.queries import learn
-from generator.render.markdown import concept_path
+from generator.render.fragments import Fragment
+from generator.render.htmllists import bullets, entry, link
 from generator.render.text import escape_inline, page_meta, relative_url
 from generator.slugs import slugify
 
@@ -125,8 +126,10 @@ def tag_path(tag: str) -> SiteUrl:
     return SiteUrl(f"tags/{slug}.md")
 
 
-def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
-    """Return the tag index and one page per tag listing its concepts."""
+def tag_pages(
+    graph: ConceptGraph, directory_urls: bool, fragment_of: Callable[[SiteUrl], Fragment]
+) -> dict[SiteUrl, str | bytes]:
+    """Return the tag index and one page per tag listing its concepts (the lists as fragments)."""
     by_path: dict[SiteUrl, list[EntityKey]] = defaultdict(list)
     names: dict[SiteUrl, list[str]] = defaultdict(list)
     for key, entity in graph.entities.items():
@@ -139,13 +142,14 @@ def tag_pages(graph: ConceptGraph) -> dict[SiteUrl, str | bytes]:
     pages: dict[SiteUrl, str | bytes] = {}
     described = f"The {len(by_path)} tags and the concepts under each."
     lines = [page_meta(description=described, searched=False), "# Tags", ""]
+    rows = []
     for path in sorted(by_path, key=lambda p: names[p][0].casefold()):
         label = " / ".join(sorted(names[path]))
         count = len(set(by_path[path]))
-        lines.append(f"- [{escape_inline(label)}]({relative_url(index, path)}) ({count})")
-        pages[path] = _tag_page(graph, path, label, _by_title(graph, set(by_path[path])))
-    if not by_path:
-        lines.append("No concept has a tag yet.")
+        rows.append(f"{link(index, path, label, directory_urls)} ({count})")
+        keys = _by_title(graph, set(by_path[path]))
+        pages[path] = _tag_page(graph, path, label, keys, directory_urls, fragment_of(path))
+    lines.append(fragment_of(index)(bullets(rows)) if rows else "No concept has a tag yet.")
     pages[index] = "\n".join(lines) + "\n"
     return pages
 
@@ -157,7 +161,14 @@ def _tag_description(graph: ConceptGraph, label: str, keys: Sequence[EntityKey])
     return f"{len(keys)} {noun} tagged {label}: {titles}."
 
 
-def _tag_page(graph: ConceptGraph, path: SiteUrl, label: str, keys: Sequence[EntityKey]) -> str:
+def _tag_page(
+    graph: ConceptGraph,
+    path: SiteUrl,
+    label: str,
+    keys: Sequence[EntityKey],
+    directory_urls: bool,
+    fragment: Fragment,
+) -> str:
     lines = [
         page_meta(
             f"Tag: {label}", description=_tag_description(graph, label, keys), searched=False
@@ -166,12 +177,8 @@ def _tag_page(graph: ConceptGraph, path: SiteUrl, label: str, keys: Sequence[Ent
         "",
         f"[All tags]({relative_url(path, SiteUrl('tags/index.md'))})",
         "",
+        fragment(bullets(entry(graph, path, key, directory_urls) for key in keys)),
     ]
-    for key in keys:
-        entity = graph.entities[key]
-        link = f"[{escape_inline(entity.title)}]({relative_url(path, concept_path(key))})"
-        tail = f" — {escape_inline(entity.summary)}" if entity.summary else ""
-        lines.append(f"- {link}{tail}")
     return "\n".join(lines) + "\n"
 
 
