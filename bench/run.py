@@ -16,6 +16,7 @@ import random
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -343,17 +344,76 @@ def measure_scaling(s: Sizes) -> list[Figure]:
 
 
 def measure_huge(s: Sizes) -> list[Figure]:
-    """One build at the largest size: what a page and a search fetch, and the picture's share."""
+    """Cold builds at the small and the largest size (time and peak memory); then what a page
+    and a search fetch at the largest, and the whole-graph picture's share of its build."""
     need_command("build")
-    folder = corpus(s.huge)
+    small, folder = corpus(s.small), corpus(s.huge)
     with scratch("huge") as work:
-        seconds = build(folder, work / "site")
-        figures = measure_site(folder, work / "site", s.huge)
+        runs = {
+            n: _cold_peak(f, work / f"site-{n}") for n, f in ((s.small, small), (s.huge, folder))
+        }
+        seconds = runs[s.huge][0]
+        figures = measure_site(folder, work / f"site-{s.huge}", s.huge)
+    (t_small, cpu_small, _), (t_huge, cpu_huge, peak) = runs[s.small], runs[s.huge]
+    factor = s.huge / s.small
+    figures += [
+        Figure(
+            f"cold build time N={s.huge:,} / N={s.small:,} ({factor:g}x concepts)",
+            t_huge / t_small,
+            "x",
+            1.05 * factor,
+            f"{t_huge:.1f} s / {t_small:.1f} s wall; CPU {cpu_huge:.1f} s / {cpu_small:.1f} s",
+        ),
+        Figure(
+            f"peak memory of the cold build, N={s.huge:,}",
+            peak / 2**20,
+            "MiB",
+            2048.0,
+            "largest resident set of the build and of any process it ran (Pagefind)",
+        ),
+    ]
     try:
         figures.append(_picture_share(s, folder, seconds))
     except NotAvailable as missing:
         figures.append(Figure(_PICTURE, None, "%", 10.0, f"not available yet: {missing}"))
     return figures
+
+
+_PEAK = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[2:], cwd=sys.argv[1], capture_output=True, text=True)
+seconds = time.perf_counter() - started
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stderr.write(done.stderr[-2000:])
+print(seconds, use.ru_utime + use.ru_stime, use.ru_maxrss * 1024, done.returncode)
+"""
+
+
+def _cold_peak(folder: Path, site: Path) -> tuple[float, float, int]:
+    """Run a cold ``glossgraph build``; return wall s, CPU s and peak resident bytes.
+
+    A fresh Python runs the build, so that the largest resident set its
+    children report is this build's alone (Linux reports ``ru_maxrss`` in KiB).
+    """
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(folder / ".glossgraph", ignore_errors=True)
+    args = [
+        sys.executable,
+        "-c",
+        _PEAK,
+        str(folder),
+        str(GLOSSGRAPH),
+        "build",
+        "--site-dir",
+        str(site),
+    ]
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    fields = done.stdout.split()
+    if done.returncode != 0 or len(fields) != 4 or fields[3] != "0":
+        tail = " / ".join(done.stderr.strip().splitlines()[-3:])
+        raise MeasureFailed(f"`glossgraph build` of {folder.name} failed: {tail}")
+    return float(fields[0]), float(fields[1]), int(fields[2])
 
 
 _PICTURE = "whole-graph picture / build"
