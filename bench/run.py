@@ -366,9 +366,9 @@ def measure_huge(s: Sizes) -> list[Figure]:
         ),
         Figure(
             f"peak memory of the cold build, N={s.huge:,}",
-            peak / 2**20,
-            "MiB",
-            2048.0,
+            peak / 2**30,
+            "GiB",
+            2.0,
             "largest resident set of the build and of any process it ran (Pagefind)",
         ),
     ]
