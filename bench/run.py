@@ -280,6 +280,8 @@ def measure_edit(s: Sizes) -> list[Figure]:
     need_command("build")
     with scratch("edit") as work:
         folder = _edited_copy(corpus(s.small), work / "corpus")
+        # The cold side builds its own copy: removing its state must not touch the edit side's.
+        twin = _edited_copy(corpus(s.small), work / "corpus-cold")
         concepts = sorted((folder / "entities").glob("*.md"))
         concept = concepts[len(concepts) // 2]
         original = concept.read_text("utf-8")
@@ -288,8 +290,9 @@ def measure_edit(s: Sizes) -> list[Figure]:
 
         def cold() -> float:
             rounds[0] += 1
+            shutil.copyfile(concept, twin / "entities" / concept.name)  # the same sources
             site = work / f"site-cold-{rounds[0]}"
-            return _cold(lambda: build(folder, site), folder, site)
+            return _cold(lambda: build(twin, site), twin, site)
 
         def edit() -> float:
             rounds[0] += 1
