@@ -318,11 +318,12 @@ def test_tag_named_index_keeps_its_own_page(
         },
     )
     monkeypatch.chdir(tmp_path)
-    files = render_site(load_concept_graph(Path("entities")), {}, RenderOptions()).tree.files
+    site = render_site(load_concept_graph(Path("entities")), {}, RenderOptions())
+    files = site.tree.inlined().files  # the listing is a fragment: read it in place
     listing = str(files["tags/index.md"])
     assert "# Tags" in listing
-    assert "[index](tag-index.md) (1)" in listing
-    assert "[tag-index](tag-tag-index.md) (1)" in listing
+    assert '<a href="tag-index.html">index</a> (1)' in listing
+    assert '<a href="tag-tag-index.html">tag-index</a> (1)' in listing
     assert "# Tag: index" in str(files["tags/tag-index.md"])
     assert "# Tag: tag-index" in str(files["tags/tag-tag-index.md"])
     assert tag_path("nlp") == "tags/nlp.md"  # ordinary tags keep their URL
