@@ -17,11 +17,10 @@ table of contents, and the block carries ``data-search-exclude``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from html import escape
 
 from generator.model import ConceptGraph, EntityKey
+from generator.render.htmllists import concept_link, plain
 from generator.render.markdown import concept_path
-from generator.render.text import page_href
 from generator.render.tree import Listing
 
 _Link = Callable[[EntityKey], str]
@@ -47,12 +46,7 @@ def render_panel(graph: ConceptGraph, key: EntityKey, found: Listing, directory_
 
 def _linker(graph: ConceptGraph, key: EntityKey, directory_urls: bool) -> _Link:
     page = concept_path(key)
-
-    def link(target: EntityKey) -> str:
-        href = escape(page_href(page, concept_path(target), directory_urls), quote=True)
-        return f'<a href="{href}">{_title(graph, target)}</a>'
-
-    return link
+    return lambda target: concept_link(graph, page, target, directory_urls)
 
 
 def _path_section(graph: ConceptGraph, key: EntityKey, found: Listing, link: _Link) -> str:
@@ -85,7 +79,7 @@ def _summary(graph: ConceptGraph, key: EntityKey) -> str:
     summary = graph.entities[key].summary
     if not summary:
         return ""
-    return f"<dt>{_title(graph, key)}</dt><dd>{escape(' '.join(summary.split()))}</dd>"
+    return f"<dt>{_title(graph, key)}</dt><dd>{plain(summary)}</dd>"
 
 
 def _group(label: str, keys: Iterable[EntityKey], link: _Link) -> str:
@@ -105,4 +99,4 @@ def _group(label: str, keys: Iterable[EntityKey], link: _Link) -> str:
 
 
 def _title(graph: ConceptGraph, key: EntityKey) -> str:
-    return escape(" ".join(graph.entities[key].title.split()))
+    return plain(graph.entities[key].title)
