@@ -7,10 +7,11 @@ each hostile shape at 4x the size against 1x, never by a fixed number of seconds
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fuzz import PROFILE, _cpu, _cpu_budget
 
@@ -98,6 +99,34 @@ def test_render_math_and_its_check_never_raise(text: str) -> None:
     assert isinstance(html, str)
     for problem in formula_errors(text):
         assert 0 <= problem.offset <= len(text) and problem.message
+
+
+# The formula pattern as first written, asserting the character before a dollar
+# first; the pattern in use must find exactly its matches (it only starts at
+# the dollar so that the engine can skip to each one).
+PLAIN_MATH = re.compile(
+    r"(?<!\\)\$\$(?P<block>.+?)(?<!\\)\$\$"
+    r"|(?<![\\$])\$(?P<inline>[^\s$](?:[^$\n]|\n(?!\s*\n))*?)(?<![\s\\])\$(?![$\d])",
+    re.DOTALL,
+)
+DOLLARS = st.lists(st.sampled_from(["$", "$$", "\\", "\\$", " ", "\n", "\n\n", "a", "1", "{"]))
+
+
+def _found(pattern: re.Pattern[str], text: str, start: int, stop: int) -> list[object]:
+    return [
+        (m.span(), m.span("block"), m.span("inline")) for m in pattern.finditer(text, start, stop)
+    ]
+
+
+@settings(PROFILE, max_examples=max(PROFILE.max_examples, 2_000))  # each example is cheap
+@given(pieces=DOLLARS, data=st.data())
+def test_formula_scan_finds_what_the_plain_pattern_finds(
+    pieces: list[str], data: st.DataObject
+) -> None:
+    text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text)))
+    stop = data.draw(st.integers(start, len(text)))
+    assert _found(mathml._MATH, text, start, stop) == _found(PLAIN_MATH, text, start, stop)
 
 
 def _line(piece: str) -> Callable[[int], str]:
