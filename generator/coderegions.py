@@ -161,6 +161,37 @@ def _blocks(text: str) -> tuple[list[CodeRegion], list[Range]]:
     return blocks, paragraphs
 
 
+# A line that starts indented, with any other space, or quoted: only _blocks reads those.
+_OFF_MARGIN = re.compile(r"^(?:[^\S\n]|>)", re.MULTILINE)
+# A line that ends a paragraph where every line starts at the margin: blank, or an ATX heading.
+_MARGIN_BREAK = re.compile(r"^(?:#{1,6}(?:[ \t][^\n]*)?)?$", re.MULTILINE)
+
+
+def _margin_paragraphs(text: str) -> list[Range] | None:
+    """Return ``_blocks(text)``'s paragraphs when it can have no block, else None.
+
+    With no fence marker and every line at the margin (nothing indented or
+    quoted), there is no code block, a blank line is an empty one, and the
+    paragraphs are what lies between empty lines and ATX headings, each
+    heading a paragraph of its own: one regex scan instead of a loop over
+    lines. Most bodies are like this.
+    """
+    if "```" in text or "~~~" in text or _OFF_MARGIN.search(text):
+        return None
+    paragraphs: list[Range] = []
+    pos = 0
+    for match in _MARGIN_BREAK.finditer(text):
+        start, end = match.span()
+        if start > pos:
+            paragraphs.append((pos, start))
+        if end > start:
+            paragraphs.append((start, end))
+        pos = end + 1
+    if pos < len(text):
+        paragraphs.append((pos, len(text)))
+    return paragraphs
+
+
 def _fence_from(
     text: str, lines: list[_Line], index: int, opener: re.Match[str]
 ) -> tuple[CodeRegion, int]:
@@ -280,7 +311,8 @@ def code_regions(text: str) -> tuple[CodeRegion, ...]:
     """
     if "`" not in text and "~~~" not in text:
         return ()
-    fences, paragraphs = _blocks(text)
+    simple = _margin_paragraphs(text)
+    fences, paragraphs = ([], simple) if simple is not None else _blocks(text)
     spans = [span for start, end in paragraphs for span in _spans(text, start, end)]
     return tuple(sorted((*fences, *spans), key=lambda region: region.span))
 

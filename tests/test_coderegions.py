@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator import coderegions
 from generator.coderegions import CodeRegion, code_ranges, code_regions, gaps, inside
 
 SPEC_PACKAGE = "markdown-it-py==4.3.0"
@@ -119,3 +122,22 @@ def test_backtick_runs_scan_in_linear_time() -> None:
     plain = ("Some prose with a `span` in it. " * 4 + "\n") * (978_000 // 129)
     hostile_cpu, plain_cpu = _cpu(hostile), _cpu(plain)
     assert hostile_cpu < max(plain_cpu, 0.02) * 20
+
+
+MARGIN_PIECES = ["\n", "\n\n", " ", "\t", "#", "## ", "`", "``", "```", "~~~", ">", "- ", "1. "]
+MARGIN_PIECES += ["a", "b c", "\xa0", "\x0c", "<b>", "\\"]
+
+
+@settings(max_examples=2_000, deadline=None)  # each example is cheap
+@given(st.lists(st.sampled_from(MARGIN_PIECES), max_size=14).map("".join))
+def test_margin_paragraphs_are_the_line_scan_paragraphs(text: str) -> None:
+    """The one-regex paragraphs, where they apply, are exactly those of the line-by-line scan."""
+    fast = coderegions._margin_paragraphs(text)
+    if fast is not None:
+        assert coderegions._blocks(text) == ([], fast)
+
+
+def test_margin_paragraphs_apply_to_plain_bodies_only() -> None:
+    assert coderegions._margin_paragraphs("a `b`\n\n## H\nc\n") == [(0, 6), (7, 11), (12, 14)]
+    for off_margin in ("a\n    code\n", "> quoted `x`\n", "a\n```\nx\n```\n", " a `b`\n"):
+        assert coderegions._margin_paragraphs(off_margin) is None
