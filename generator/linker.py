@@ -277,19 +277,45 @@ def _order(diagnostic: Diagnostic) -> tuple[str, int, int]:
     return diagnostic.path, diagnostic.line, diagnostic.col
 
 
+class _Frozen:
+    """Whether a load froze the heap (see ``_collector_paused``) and nothing has thawed it."""
+
+    heap = False
+
+
+def release_loaded() -> None:
+    """Hand what earlier loads froze back to the garbage collector, and collect.
+
+    The next load does this itself; a process that drops its graphs and goes
+    on with other work can call it sooner.
+    """
+    if _Frozen.heap:
+        _Frozen.heap = False
+        gc.unfreeze()
+        gc.collect()
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a block.
+    """Pause the cyclic garbage collector while loading; keep what was loaded out of its scans.
 
-    Loading creates hundreds of thousands of objects that all stay alive; the
-    collector's repeated full scans of them cost a third of the load time.
+    Loading creates hundreds of thousands of objects that all stay alive for
+    the build. The collector's scans of them cost a third of the load time,
+    and its full scans as much again later in the build, more the larger the
+    glossary. So what exists when loading ends is frozen (``gc.freeze``):
+    later collections skip it, and reference counting still frees it. A
+    second load in the same process (``serve``) first thaws and collects
+    what the last one froze, so cyclic garbage is never kept for good.
     """
+    release_loaded()
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            _Frozen.heap = True
             gc.enable()
 
 

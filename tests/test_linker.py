@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import ast
+import gc
 import sys
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -389,3 +391,30 @@ def test_an_embedded_note_is_a_mention(write_tree: TreeWriter, tmp_path: Path) -
     assert cg.graph.has_edge("x", "transformer", key="mentions")
     (record,) = cg.links["x"]
     assert record.link.embed and record.target.key == "transformer"  # type: ignore[union-attr]
+
+
+class _Cycle:
+    """An object that refers to itself: only the cyclic collector can free it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_load_freezes_what_exists_and_the_next_load_thaws_it(
+    write_tree: TreeWriter, tmp_path: Path
+) -> None:
+    """The collector skips a loaded graph for the build, but a later load hands it back.
+
+    Otherwise a long-lived ``serve`` would keep, forever, any cyclic garbage
+    that existed while an earlier build ran.
+    """
+    garbage = _Cycle()
+    alive = weakref.ref(garbage)
+    _graph(write_tree, tmp_path, BASE)
+    assert gc.get_freeze_count() > 0
+    del garbage
+    gc.collect()
+    assert alive() is not None  # frozen with the graph: the collector does not see it
+    _graph(write_tree, tmp_path, BASE)
+    gc.collect()
+    assert alive() is None  # the second load unfroze it, so it could be collected
