@@ -510,7 +510,15 @@ def _reach(G: nx.MultiDiGraph, key: str, kind: str) -> set[str]:
 
 
 def _study_order(G: nx.MultiDiGraph, nodes: set[str]) -> list[str]:
-    waiting = {node: len(set(_out_of_kind(G, node, "requires")) & nodes) for node in nodes}
+    # Dependents are found among ``nodes`` alone: a concept many others require
+    # would otherwise cost its whole in-degree on every page that learns it.
+    dependents: dict[str, list[str]] = {node: [] for node in nodes}
+    waiting = dict.fromkeys(nodes, 0)
+    for node in nodes:
+        for prerequisite in _out_of_kind(G, node, "requires"):
+            if prerequisite in dependents:
+                dependents[prerequisite].append(node)
+                waiting[node] += 1
     ready = [node for node, count in waiting.items() if count == 0]
     heapq.heapify(ready)
     order: list[str] = []
@@ -523,7 +531,7 @@ def _study_order(G: nx.MultiDiGraph, nodes: set[str]) -> list[str]:
             continue
         del waiting[node]
         order.append(node)
-        for dependent in _in_of_kind(G, node, "requires"):
+        for dependent in dependents[node]:
             if dependent in waiting:
                 waiting[dependent] -= 1
                 if waiting[dependent] == 0:

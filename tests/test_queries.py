@@ -7,6 +7,8 @@ import itertools
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import generator.queries
 from generator.errors import UsageError
@@ -294,3 +296,53 @@ def test_queries_do_not_change_the_graph() -> None:
     stats(G)
     after = (sorted(G.nodes(data=True), key=str), sorted(G.edges(keys=True, data=True), key=str))
     assert before == after
+
+
+def _plain_learn(G: nx.MultiDiGraph, key: str) -> list[str]:
+    """The study order as first written: Kahn's algorithm over every in-edge, ties by key."""
+    closure, stack = {key}, [key]
+    while stack:
+        for _, v, kind in G.out_edges(stack.pop(), keys=True):
+            if kind == "requires" and v not in closure:
+                closure.add(v)
+                stack.append(v)
+    nodes = closure - {key}
+
+    def needs(node: str) -> set[str]:
+        return {v for _, v, k in G.out_edges(node, keys=True) if k == "requires" and v != node}
+
+    waiting = {node: len(needs(node) & nodes) for node in nodes}
+    ready = sorted(node for node, count in waiting.items() if count == 0)
+    order: list[str] = []
+    while waiting:
+        if not ready:
+            ready = [min(waiting, key=lambda node: (waiting[node], node))]
+        node = min(ready)
+        ready.remove(node)
+        if node not in waiting:
+            continue
+        del waiting[node]
+        order.append(node)
+        for u, _, k in G.in_edges(node, keys=True):
+            if k == "requires" and u != node and u in waiting:
+                waiting[u] -= 1
+                if waiting[u] == 0:
+                    ready.append(u)
+    return [*order, key]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 11), st.integers(0, 11), st.sampled_from(["requires", "related"])),
+        max_size=40,
+    )
+)
+def test_learn_is_kahns_order_over_every_in_edge(edges: list[tuple[int, int, str]]) -> None:
+    """Counting dependents inside the closure alone gives the order of a scan of every in-edge."""
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(f"n{i:02}" for i in range(12))
+    for u, v, kind in edges:
+        G.add_edge(f"n{u:02}", f"n{v:02}", key=kind, kind=kind)
+    for key in G:
+        assert learn(G, key) == _plain_learn(G, key)

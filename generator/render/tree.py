@@ -32,22 +32,21 @@ class Neighbours:
 
 def neighbours(graph: ConceptGraph, key: EntityKey) -> Neighbours:
     """Return a concept's surroundings: ancestors (root first), children, related, ...."""
-    g = graph.graph
+    # The adjacency maps each neighbour to its edges by kind: one lookup per
+    # neighbour, where an edge view builds a tuple for every edge. Read the
+    # dicts under networkx's views, as generator.queries does: the views wrap
+    # every neighbour in an object, and this runs for every page.
+    out, into = graph.graph._succ[key], graph.graph._pred[key]
     return Neighbours(
         ancestors=tuple(reversed(_ancestors(graph, key))),
-        children=_by_title(
-            graph, (u for u, _, k in g.in_edges(key, keys=True) if k == Relation.BROADER)
-        ),
-        related=_by_title(
-            graph, (v for _, v, k in g.out_edges(key, keys=True) if k == Relation.RELATED)
-        ),
+        children=_by_title(graph, (u for u, kinds in into.items() if Relation.BROADER in kinds)),
+        related=_by_title(graph, (v for v, kinds in out.items() if Relation.RELATED in kinds)),
         backlinks=_by_title(
-            graph,
-            (u for u, _, k in g.in_edges(key, keys=True) if k == Relation.MENTIONS and u != key),
+            graph, (u for u, kinds in into.items() if Relation.MENTIONS in kinds and u != key)
         ),
         learning_path=study_order(graph, key),
         prerequisites=_by_title(
-            graph, (v for _, v, k in g.out_edges(key, keys=True) if k == Relation.REQUIRES)
+            graph, (v for v, kinds in out.items() if Relation.REQUIRES in kinds)
         ),
     )
 
@@ -183,14 +182,14 @@ def _tag_page(
 
 
 def _ancestors(graph: ConceptGraph, key: EntityKey) -> list[EntityKey]:
-    g = graph.graph
+    succ = graph.graph._succ  # the dicts under the view, as in neighbours()
     found: list[EntityKey] = []
     node = key
     while True:
-        parents = [v for _, v, k in g.out_edges(node, keys=True) if k == Relation.BROADER]
-        if not parents or parents[0] in found or parents[0] == key:
+        parent = next((v for v, kinds in succ[node].items() if Relation.BROADER in kinds), None)
+        if parent is None or parent in found or parent == key:
             return found
-        node = parents[0]
+        node = parent
         found.append(node)
 
 
