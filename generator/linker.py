@@ -278,21 +278,24 @@ def _order(diagnostic: Diagnostic) -> tuple[str, int, int]:
 
 
 class _Frozen:
-    """Whether a load froze the heap (see ``_collector_paused``) and nothing has thawed it."""
+    """Whether a load froze the heap, and whether the next load may (see ``_collector_paused``)."""
 
     heap = False
+    allowed = True
 
 
 def release_loaded() -> None:
-    """Hand what earlier loads froze back to the garbage collector, and collect.
+    """Hand what a load froze back to the garbage collector and collect, as in a fresh process.
 
-    The next load does this itself; a process that drops its graphs and goes
-    on with other work can call it sooner.
+    The next load then freezes the heap again. For a process that loads one
+    glossary after another and wants each load to cost what it costs in
+    ``glossgraph check`` (the benchmarks).
     """
     if _Frozen.heap:
         _Frozen.heap = False
         gc.unfreeze()
-        gc.collect()
+    gc.collect()
+    _Frozen.allowed = True
 
 
 @contextmanager
@@ -302,20 +305,25 @@ def _collector_paused() -> Iterator[None]:
     Loading creates hundreds of thousands of objects that all stay alive for
     the build. The collector's scans of them cost a third of the load time,
     and its full scans as much again later in the build, more the larger the
-    glossary. So what exists when loading ends is frozen (``gc.freeze``):
-    later collections skip it, and reference counting still frees it. A
-    second load in the same process (``serve``) first thaws and collects
-    what the last one froze, so cyclic garbage is never kept for good.
+    glossary. So the first load of a process leaves what exists when it ends
+    frozen (``gc.freeze``): later collections skip it, and reference counting
+    still frees it. A later load (``serve`` rebuilding) thaws it and freezes
+    nothing, so the collector frees old graphs as usual and no rebuild pays
+    for a full collection up front.
     """
-    release_loaded()
+    if _Frozen.heap:
+        _Frozen.heap = False
+        gc.unfreeze()
+    freeze, _Frozen.allowed = _Frozen.allowed, False
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            gc.freeze()
-            _Frozen.heap = True
+            if freeze:
+                gc.freeze()
+                _Frozen.heap = True
             gc.enable()
 
 

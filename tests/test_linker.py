@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from generator.linker import load_concept_graph, resolve_name
+from generator.linker import load_concept_graph, release_loaded, resolve_name
 from generator.model import ConceptGraph
 
 TreeWriter = Callable[[Path, Mapping[str, str | bytes]], Path]
@@ -400,21 +400,24 @@ class _Cycle:
         self.me = self
 
 
-def test_a_load_freezes_what_exists_and_the_next_load_thaws_it(
+def test_a_first_load_freezes_what_exists_and_the_next_load_thaws_it(
     write_tree: TreeWriter, tmp_path: Path
 ) -> None:
-    """The collector skips a loaded graph for the build, but a later load hands it back.
+    """The collector skips a process's first graph for the build; a later load hands it back.
 
     Otherwise a long-lived ``serve`` would keep, forever, any cyclic garbage
-    that existed while an earlier build ran.
+    that existed while its first build ran.
     """
+    release_loaded()  # as in a fresh process: earlier tests have loaded graphs
     garbage = _Cycle()
     alive = weakref.ref(garbage)
     _graph(write_tree, tmp_path, BASE)
-    assert gc.get_freeze_count() > 0
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
     del garbage
     gc.collect()
     assert alive() is not None  # frozen with the graph: the collector does not see it
     _graph(write_tree, tmp_path, BASE)
+    assert gc.get_freeze_count() == 0  # a later load thaws and freezes nothing
     gc.collect()
-    assert alive() is None  # the second load unfroze it, so it could be collected
+    assert alive() is None
