@@ -6,7 +6,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from generator.search import SearchIndexError, index_site, result_url, search_html
+from generator.search import SearchIndexError, index_site, result_url, scratch_dir, search_html
 
 
 def page(article: str) -> str:
@@ -96,3 +96,11 @@ def test_a_missing_pagefind_binary_is_a_clear_error(
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SearchIndexError, match=r"pip install 'pagefind\[bin\]'"):
         index_site(_site(tmp_path / "site"), directory_urls=False)
+
+
+def test_scratch_copies_go_to_memory_only_when_it_has_room(tmp_path: Path) -> None:
+    room = tmp_path / "shm"
+    room.mkdir()
+    assert scratch_dir(1000, room) == str(room)
+    assert scratch_dir(10**18, room) is None  # more than any disk holds: the temporary folder
+    assert scratch_dir(1000, tmp_path / "absent") is None
