@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
@@ -26,13 +26,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
-from watchdog.events import FileSystemEventHandler
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
 from generator.demos import Device, RunOptions, summary_lines
@@ -68,6 +66,9 @@ from generator.render.fragments import Fragments
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
 from generator.search import BUNDLE_DIR, SearchIndexError, index_site, templates_dir
+
+if TYPE_CHECKING:  # serve only: its server and watcher cost a build 0.1 s to import
+    from mkdocs.livereload import LiveReloadServer
 
 log = get_plugin_logger("glossgraph")
 
@@ -230,6 +231,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         """Rebuild when a concept or a demo changes: once per burst, the newest save winning."""
+        from watchdog.events import FileSystemEventHandler
+
         gate = BuildGate(time.monotonic)
         _GATE[0] = gate
         handler = FileSystemEventHandler()
