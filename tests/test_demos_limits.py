@@ -164,3 +164,24 @@ def test_a_cleanup_error_is_reported_not_raised(
     assert problem == f"its temporary folder could not be removed ({folder.root}: busy)"
     monkeypatch.undo()
     assert workdir.remove_run_folder(folder) is None
+
+
+def test_a_cell_that_finishes_after_passing_the_limit_is_an_output_limit_failure() -> None:
+    """The last message may pass the limit just before the cell's reply: still a failure."""
+    import asyncio
+    import threading
+    from types import SimpleNamespace
+
+    from generator.demos.execute import _Session
+
+    async def supervise() -> tuple[DemoStatus, str | None]:
+        session = _Session.__new__(_Session)
+        session.stop = threading.Event()
+        finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        finished.set_result(None)  # the cell is done before the supervisor looks
+        client = SimpleNamespace(gg_over_limit="output limit: passed 1 MB; kernel stopped")
+        return await session._supervise(client, finished, None, deadline=float("inf"))
+
+    status, error = asyncio.run(supervise())
+    assert status is DemoStatus.OUTPUT_LIMIT
+    assert error == "output limit: passed 1 MB; kernel stopped"

@@ -237,6 +237,10 @@ class _Session:
                 timeout = self.limits.timeout
                 return DemoStatus.TIMEOUT, f"demo ran past its time limit of {timeout:g} s"
             await asyncio.wait({task}, timeout=_POLL_SECONDS)
+        if client.gg_over_limit is not None:
+            # The cell may finish between the message that passes the limit and the
+            # next look at it: its output was cut all the same, so the demo failed.
+            return DemoStatus.OUTPUT_LIMIT, client.gg_over_limit
         failure = task.exception()
         if failure is None:
             return DemoStatus.OK, None
