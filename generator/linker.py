@@ -291,11 +291,15 @@ def release_loaded() -> None:
     glossary after another and wants each load to cost what it costs in
     ``glossgraph check`` (the benchmarks).
     """
+    _thaw()
+    gc.collect()
+    _Frozen.allowed = True
+
+
+def _thaw() -> None:
     if _Frozen.heap:
         _Frozen.heap = False
         gc.unfreeze()
-    gc.collect()
-    _Frozen.allowed = True
 
 
 @contextmanager
@@ -311,9 +315,7 @@ def _collector_paused() -> Iterator[None]:
     nothing, so the collector frees old graphs as usual and no rebuild pays
     for a full collection up front.
     """
-    if _Frozen.heap:
-        _Frozen.heap = False
-        gc.unfreeze()
+    _thaw()
     freeze, _Frozen.allowed = _Frozen.allowed, False
     enabled = gc.isenabled()
     gc.disable()

@@ -152,7 +152,7 @@ def show(G: nx.MultiDiGraph, key: str) -> ConceptInfo:
     """
     _require_node(G, key)
     data = G.nodes[key]
-    parents = _out_of_kind(G, key, "broader")
+    parents = out_of_kind(G, key, "broader")
     return ConceptInfo(
         key=key,
         title=str(data.get("title", key)),
@@ -161,12 +161,10 @@ def show(G: nx.MultiDiGraph, key: str) -> ConceptInfo:
         aliases=_strings(data.get("aliases")),
         tags=_strings(data.get("tags")),
         parent=parents[0] if parents else None,
-        children=tuple(_in_of_kind(G, key, "broader")),
-        related=tuple(
-            sorted(set(_out_of_kind(G, key, "related") + _in_of_kind(G, key, "related")))
-        ),
-        requires=tuple(_out_of_kind(G, key, "requires")),
-        required_by=tuple(_in_of_kind(G, key, "requires")),
+        children=tuple(in_of_kind(G, key, "broader")),
+        related=tuple(sorted(set(out_of_kind(G, key, "related") + in_of_kind(G, key, "related")))),
+        requires=tuple(out_of_kind(G, key, "requires")),
+        required_by=tuple(in_of_kind(G, key, "requires")),
         demos=_strings(data.get("demos")),
         backlinks=tuple(backlinks(G, key)),
     )
@@ -250,11 +248,11 @@ def ancestors(G: nx.MultiDiGraph, key: str) -> list[str]:
     _require_node(G, key)
     chain: list[str] = []
     seen = {key}
-    parents = _out_of_kind(G, key, "broader")
+    parents = out_of_kind(G, key, "broader")
     while parents and parents[0] not in seen:
         chain.append(parents[0])
         seen.add(parents[0])
-        parents = _out_of_kind(G, parents[0], "broader")
+        parents = out_of_kind(G, parents[0], "broader")
     return chain
 
 
@@ -273,14 +271,14 @@ def descendants(G: nx.MultiDiGraph, key: str) -> list[Descendant]:
     _require_node(G, key)
     found: list[Descendant] = []
     seen = {key}
-    stack = [(child, 1) for child in reversed(_in_of_kind(G, key, "broader"))]
+    stack = [(child, 1) for child in reversed(in_of_kind(G, key, "broader"))]
     while stack:
         node, depth = stack.pop()
         if node in seen:
             continue
         seen.add(node)
         found.append(Descendant(node, depth))
-        stack.extend((child, depth + 1) for child in reversed(_in_of_kind(G, node, "broader")))
+        stack.extend((child, depth + 1) for child in reversed(in_of_kind(G, node, "broader")))
     return found
 
 
@@ -430,11 +428,17 @@ def _kinds_of(edges: dict[Any, dict[str, Any]]) -> Iterator[str]:
     return (str(key) for key in edges)
 
 
-def _out_of_kind(G: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+def out_of_kind(G: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    """Return the concepts ``node`` has an edge of ``kind`` to, itself left out, in key order.
+
+    It reads the adjacency dicts under networkx's views: one lookup per
+    neighbour, where an edge view builds an object for every edge.
+    """
     return sorted(v for v, edges in G._succ[node].items() if v != node and kind in edges)
 
 
-def _in_of_kind(G: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+def in_of_kind(G: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    """Return the concepts with an edge of ``kind`` to ``node``, itself left out, in key order."""
     return sorted(u for u, edges in G._pred[node].items() if u != node and kind in edges)
 
 
@@ -502,7 +506,7 @@ def _reach(G: nx.MultiDiGraph, key: str, kind: str) -> set[str]:
     seen = {key}
     stack = [key]
     while stack:
-        for other in _out_of_kind(G, stack.pop(), kind):
+        for other in out_of_kind(G, stack.pop(), kind):
             if other not in seen:
                 seen.add(other)
                 stack.append(other)
@@ -515,7 +519,7 @@ def _study_order(G: nx.MultiDiGraph, nodes: set[str]) -> list[str]:
     dependents: dict[str, list[str]] = {node: [] for node in nodes}
     waiting = dict.fromkeys(nodes, 0)
     for node in nodes:
-        for prerequisite in _out_of_kind(G, node, "requires"):
+        for prerequisite in out_of_kind(G, node, "requires"):
             if prerequisite in dependents:
                 dependents[prerequisite].append(node)
                 waiting[node] += 1
@@ -546,7 +550,7 @@ def _depths(G: nx.MultiDiGraph) -> dict[str, int]:
         node: str | None = start
         while node is not None and node not in depths and node not in chain:
             chain.append(node)
-            parents = _out_of_kind(G, node, "broader")
+            parents = out_of_kind(G, node, "broader")
             node = parents[0] if parents else None
         base = depths[node] + 1 if node is not None and node in depths else 0
         for offset, member in enumerate(reversed(chain)):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from generator.model import ConceptGraph, EntityKey, Relation, SiteUrl
-from generator.queries import learn
+from generator.queries import ancestors, in_of_kind, learn, out_of_kind
 from generator.render.fragments import Fragment
 from generator.render.htmllists import bullets, entry, link
 from generator.render.text import escape_inline, page_meta, relative_url
@@ -32,22 +32,14 @@ class Neighbours:
 
 def neighbours(graph: ConceptGraph, key: EntityKey) -> Neighbours:
     """Return a concept's surroundings: ancestors (root first), children, related, ...."""
-    # The adjacency maps each neighbour to its edges by kind: one lookup per
-    # neighbour, where an edge view builds a tuple for every edge. Read the
-    # dicts under networkx's views, as generator.queries does: the views wrap
-    # every neighbour in an object, and this runs for every page.
-    out, into = graph.graph._succ[key], graph.graph._pred[key]
+    g = graph.graph
     return Neighbours(
-        ancestors=tuple(reversed(_ancestors(graph, key))),
-        children=_by_title(graph, (u for u, kinds in into.items() if Relation.BROADER in kinds)),
-        related=_by_title(graph, (v for v, kinds in out.items() if Relation.RELATED in kinds)),
-        backlinks=_by_title(
-            graph, (u for u, kinds in into.items() if Relation.MENTIONS in kinds and u != key)
-        ),
+        ancestors=tuple(EntityKey(k) for k in reversed(ancestors(g, key))),
+        children=_by_title(graph, in_of_kind(g, key, Relation.BROADER)),
+        related=_by_title(graph, out_of_kind(g, key, Relation.RELATED)),
+        backlinks=_by_title(graph, in_of_kind(g, key, Relation.MENTIONS)),
         learning_path=study_order(graph, key),
-        prerequisites=_by_title(
-            graph, (v for v, kinds in out.items() if Relation.REQUIRES in kinds)
-        ),
+        prerequisites=_by_title(graph, out_of_kind(g, key, Relation.REQUIRES)),
     )
 
 
@@ -181,18 +173,6 @@ def _tag_page(
     return "\n".join(lines) + "\n"
 
 
-def _ancestors(graph: ConceptGraph, key: EntityKey) -> list[EntityKey]:
-    succ = graph.graph._succ  # the dicts under the view, as in neighbours()
-    found: list[EntityKey] = []
-    node = key
-    while True:
-        parent = next((v for v, kinds in succ[node].items() if Relation.BROADER in kinds), None)
-        if parent is None or parent in found or parent == key:
-            return found
-        node = parent
-        found.append(node)
-
-
-def _by_title(graph: ConceptGraph, keys: Iterable[EntityKey]) -> tuple[EntityKey, ...]:
-    unique = {key for key in keys if key in graph.entities}
+def _by_title(graph: ConceptGraph, keys: Iterable[str]) -> tuple[EntityKey, ...]:
+    unique = {EntityKey(key) for key in keys if key in graph.entities}
     return tuple(sorted(unique, key=lambda key: (graph.entities[key].title.casefold(), key)))
