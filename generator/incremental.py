@@ -251,20 +251,32 @@ class PictureCache:
     key is the digest of the whole graph, of glossgraph's code, the URL style
     and the centre: any change to any concept's title, summary, tags or links
     draws every picture again. One file holds the pictures of the last graph.
+
+    The file is the pictures' UTF-8 bytes one after another, then a JSON index
+    of each one's key and length, found through the header's offset. A build
+    reads it whole but decodes a picture only when a page asks for it, and
+    writes each picture as it encodes it: a 1,000-concept glossary keeps some
+    25 MB of SVG, which one JSON document would parse, escape and copy whole.
+    Anything unreadable in it is the same as no file: every picture is drawn.
     """
+
+    MAGIC = b"glossgraph pictures 1\n"
+    _OFFSET_DIGITS = 16
+    LEGACY = "pictures.json"  # the one JSON document earlier versions kept, removed on saving
 
     def __init__(self, path: Path, directory_urls: bool) -> None:
         self.path = path
         self.salt = fingerprint([code_digest(), str(directory_urls)])
         self.graphs: dict[int, tuple[nx.MultiDiGraph, Digest]] = {}
-        self.kept: dict[str, str] = {}
+        self.data = b""
+        self.spans: dict[str, tuple[int, int]] = {}
         self.drawn: dict[str, str] = {}
+        self.changed = False  # whether this build drew a picture the file does not hold
         try:
-            raw = json.loads(path.read_text("utf-8"))
-            if isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
-                self.kept = raw
+            self.data = path.read_bytes()
+            self.spans = _picture_spans(self.data, self.MAGIC, self._OFFSET_DIGITS)
         except (OSError, ValueError):
-            pass  # no pictures kept: draw them all
+            self.data, self.spans = b"", {}  # no pictures kept: draw them all
 
     def key(self, graph: nx.MultiDiGraph, centre: str) -> str:
         """Return the key of the picture of ``graph`` around ``centre`` ("" for the whole graph)."""
@@ -275,17 +287,61 @@ class PictureCache:
 
     def get(self, key: str, draw: Callable[[], str]) -> str:
         """Return the picture kept under ``key``, else draw it."""
-        svg = self.kept.get(key)
+        svg = self._kept(key)
         if svg is None:
             svg = draw()
+            self.changed = True
         self.drawn[key] = svg
         return svg
 
+    def _kept(self, key: str) -> str | None:
+        span = self.spans.get(key)
+        if span is None:
+            return None
+        try:
+            return self.data[span[0] : span[1]].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
     def save(self) -> None:
         """Keep the pictures this build showed (and only those), written atomically."""
-        if self.drawn == self.kept:
+        if not self.changed and self.drawn.keys() == self.spans.keys():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.drawn, separators=(",", ":")), "utf-8")
+        lengths: list[tuple[str, int]] = []
+        with temporary.open("wb") as out:
+            out.write(self.MAGIC + b"0" * self._OFFSET_DIGITS + b"\n")
+            for key, svg in self.drawn.items():
+                lengths.append((key, out.write(svg.encode("utf-8"))))
+            index_at = out.tell()
+            out.write(json.dumps(lengths, separators=(",", ":")).encode("utf-8"))
+            out.seek(len(self.MAGIC))
+            out.write(b"%0*d" % (self._OFFSET_DIGITS, index_at))
         os.replace(temporary, self.path)
+        if self.path.name != self.LEGACY:
+            self.path.with_name(self.LEGACY).unlink(missing_ok=True)
+        self.data, self.spans = b"", {}
+
+
+def _picture_spans(data: bytes, magic: bytes, digits: int) -> dict[str, tuple[int, int]]:
+    """Return where each picture lies in a picture file's bytes; raise ValueError if malformed."""
+    if not data.startswith(magic):
+        raise ValueError("not a picture file")
+    index_at = int(data[len(magic) : len(magic) + digits])
+    start = len(magic) + digits + 1
+    index = json.loads(data[index_at:])
+    if not isinstance(index, list):
+        raise ValueError("bad picture index")
+    spans: dict[str, tuple[int, int]] = {}
+    for entry in index:
+        if not (isinstance(entry, list) and len(entry) == 2):
+            raise ValueError("bad picture index")
+        key, length = entry
+        if not isinstance(key, str) or not isinstance(length, int) or length < 0:
+            raise ValueError("bad picture index")
+        spans[key] = (start, start + length)
+        start += length
+    if start != index_at:
+        raise ValueError("picture index does not match the pictures")
+    return spans

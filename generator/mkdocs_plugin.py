@@ -315,7 +315,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             ),
             reading=self._reading(),
             # Only glossgraph build and serve keep pictures: plain mkdocs build draws them all.
-            pictures=self._path(config, self.config.cache_dir) / "pictures.json"
+            pictures=self._path(config, self.config.cache_dir) / "pictures.bin"
             if _INCREMENTAL[0]
             else None,
         )

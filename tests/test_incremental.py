@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from trees import write_tree_into
 
 from generator import mkdocs_plugin
+from generator.incremental import PictureCache
 from generator.mkdocs_plugin import SiteCommand, build_site
 
 pytestmark = pytest.mark.slow
@@ -318,13 +319,72 @@ def test_a_title_edit_draws_every_picture_again(
     assert "Renamed gamma" in (tiny / "site" / "concepts" / "beta.html").read_text("utf-8")
 
 
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _offset_past_the_end(data: bytes) -> bytes:
+    at = len(PictureCache.MAGIC)
+    return data[:at] + b"9" * 16 + data[at + 16 :]
+
+
+def _one_length_longer(data: bytes) -> bytes:
+    head, _, index = data.rpartition(b'",')
+    length, rest = index.split(b"]", 1)
+    return head + b'",' + str(int(length) + 1).encode() + b"]" + rest
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [lambda _: b'{"not": 1', _truncated, _offset_past_the_end, _one_length_longer],
+    ids=["not-a-picture-file", "truncated", "offset-past-the-end", "index-disagrees"],
+)
 def test_broken_kept_pictures_only_cost_drawing_them(
-    tiny: Path, monkeypatch: pytest.MonkeyPatch
+    tiny: Path, monkeypatch: pytest.MonkeyPatch, break_it: Callable[[bytes], bytes]
 ) -> None:
-    kept = tiny / ".glossgraph" / "cache" / "pictures.json"
-    assert kept.is_file()
-    kept.write_text('{"not": 1', "utf-8")
+    kept = tiny / ".glossgraph" / "cache" / "pictures.bin"
+    assert kept.read_bytes().startswith(PictureCache.MAGIC)
+    kept.write_bytes(break_it(kept.read_bytes()))
     centres = drawn_pictures(monkeypatch)
     incremental(tiny)
     assert sorted(centres) == ["alpha", "beta", "gamma"]
-    assert kept.read_text("utf-8").startswith("{")
+    centres.clear()
+    incremental(tiny)  # the file was written afresh: nothing to draw now
+    assert centres == []
+
+
+def test_kept_pictures_come_back_as_drawn(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "pictures.bin"
+    legacy = path.with_name("pictures.json")
+    legacy.parent.mkdir()
+    legacy.write_text("{}", "utf-8")
+    pictures = {
+        "a": "<svg>Kullback\u2013Leibler \u2026</svg>",
+        "b": "",
+        "c": "<svg>\U0001d6fc</svg>",
+    }
+    first = PictureCache(path, directory_urls=False)
+    for key, svg in pictures.items():
+        assert first.get(key, lambda svg=svg: svg) == svg
+    first.save()
+    assert not legacy.exists()  # the earlier versions' file is not left behind
+    second = PictureCache(path, directory_urls=False)
+    drawn = [second.get(key, lambda: "drawn again") for key in pictures]
+    assert drawn == list(pictures.values())
+    written = path.stat().st_mtime_ns
+    second.save()  # nothing new: the file is left as it is
+    assert path.stat().st_mtime_ns == written
+
+
+def test_a_kept_picture_that_is_not_utf8_is_drawn_again_alone(tmp_path: Path) -> None:
+    path = tmp_path / "pictures.bin"
+    first = PictureCache(path, directory_urls=False)
+    for key in ("a", "b"):
+        first.get(key, lambda key=key: f"<svg>{key * 3}</svg>")
+    first.save()
+    path.write_bytes(path.read_bytes().replace(b"bbb", b"\xff\xfe\xfd"))
+    second = PictureCache(path, directory_urls=False)
+    assert second.get("a", lambda: "redrawn") == "<svg>aaa</svg>"
+    assert second.get("b", lambda: "redrawn") == "redrawn"
+    second.save()
+    assert PictureCache(path, directory_urls=False).get("b", lambda: "again") == "redrawn"
