@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.linker import link_entities
 from generator.links import parse_links
 from generator.model import ConceptGraph, Entity, EntityKey, SiteUrl, SourcePath
 from generator.render.markdown import rewrite_body
-from generator.render.text import page_href, relative_url
+from generator.render.text import page_href, page_url, relative_url
 
 PAGE = SiteUrl("concepts/here.md")
 
@@ -144,6 +146,34 @@ def test_relative_url(from_page: str, to_path: str, expected: str) -> None:
 )
 def test_page_href_follows_url_style(directory_urls: bool, expected: str) -> None:
     assert page_href(SiteUrl("concepts/a.md"), SiteUrl("graph.md"), directory_urls) == expected
+
+
+_PAGE_NAMES = st.sampled_from(["index", "a", "b", "graph"])
+_PAGES = st.builds(
+    lambda folders, name: SiteUrl("/".join([*folders, f"{name}.md"])),
+    st.lists(st.sampled_from(["concepts", "tags", "a", "b"]), max_size=3),
+    _PAGE_NAMES,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_PAGES, _PAGES), min_size=1, max_size=8), st.booleans())
+def test_page_href_is_the_relative_url_of_both_built_pages(
+    pairs: list[tuple[SiteUrl, SiteUrl]], directory_urls: bool
+) -> None:
+    """Links are kept per folder written in; each must still be the one from its own page."""
+    for from_page, to_page in pairs:
+        here, there = (
+            page_url(page, directory_urls=False) if not directory_urls else _built(page)
+            for page in (from_page, to_page)
+        )
+        assert page_href(from_page, to_page, directory_urls) == relative_url(here, there)
+
+
+def _built(page: SiteUrl) -> SiteUrl:
+    """The file a directory-URL site writes for ``page``: ``a/b.md`` is ``a/b/index.html``."""
+    stem = page.removesuffix(".md")
+    return SiteUrl(f"{stem}.html" if stem.rpartition("/")[2] == "index" else f"{stem}/index.html")
 
 
 @pytest.mark.parametrize(

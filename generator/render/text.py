@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
 import yaml
@@ -113,9 +114,16 @@ def relative_url(from_page: SiteUrl, to_path: SiteUrl) -> str:
 
 def page_href(from_page: SiteUrl, to_page: SiteUrl, directory_urls: bool) -> str:
     """Return the href a built HTML page uses to reach another page (for raw HTML such as SVG)."""
-    return relative_url(
-        _built_path(from_page, directory_urls), _built_path(to_page, directory_urls)
-    )
+    folder = _built_path(from_page, directory_urls).rpartition("/")[0]
+    return _href_from_folder(folder, to_page, directory_urls)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _href_from_folder(folder: str, to_page: SiteUrl, directory_urls: bool) -> str:
+    # A link depends on the folder it is written in alone: every concept page
+    # sits in one folder, and each picture links to some 35 of them.
+    here = SiteUrl(f"{folder}/_" if folder else "_")
+    return relative_url(here, _built_path(to_page, directory_urls))
 
 
 def page_url(page: SiteUrl, directory_urls: bool) -> str:
