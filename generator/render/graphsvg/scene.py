@@ -121,21 +121,27 @@ class Scene:
     depth_boxes: tuple[Box, ...] = ()  # neighbourhood: the viewBox at each depth, 1 first
 
 
-_NUMS: dict[float, str] = {}  # the same coordinates recur in every neighbourhood picture
-_NUMS_KEPT = 1 << 16
-_ESCAPED = re.compile(f"[&<>\"'{ILLEGAL_CLASS}]")
+class _Numbers(dict[float, str]):
+    """Coordinates as written, computed on first use: the same ones recur in every picture."""
 
+    KEPT = 1 << 16
 
-def num(value: float) -> str:
-    """Format a coordinate with one decimal, without ``-0`` or a trailing ``.0``."""
-    text = _NUMS.get(value)
-    if text is None:
+    def __missing__(self, value: float) -> str:
         text = f"{value:.1f}".removesuffix(".0")
         if text == "-0":
             text = "0"
-        if len(_NUMS) < _NUMS_KEPT:
-            _NUMS[value] = text
-    return text
+        if len(self) < self.KEPT:
+            self[value] = text
+        return text
+
+
+_ESCAPED = re.compile(f"[&<>\"'{ILLEGAL_CLASS}]")
+
+num: Callable[[float], str] = _Numbers().__getitem__
+"""Format a coordinate with one decimal, without ``-0`` or a trailing ``.0``.
+
+A lookup, not a call: a picture of 35 nodes writes some 660 numbers.
+"""
 
 
 def esc(text: str) -> str:
@@ -422,33 +428,36 @@ def _depth_attrs(depth: int) -> str:
     return f' data-d="{depth}"' + (' display="none"' if depth > 1 else "")
 
 
-def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, scene: Scene) -> str:
+def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, scene: Scene, halo: str) -> str:
+    """Write one node as a link: title, tap area, circle and label; ``halo`` is the label stroke."""
     url = esc(href(n.key))
     text = node_text(G, n.key)
-    css = "gg-node" + (f" {n.css}" if n.css else "")
+    css = f"gg-node {n.css}" if n.css else "gg-node"
     extra = f' data-aliases="{text.aliases}"' if text.aliases and scene.zoom is not None else ""
+    depth = _depth_attrs(n.depth) if n.depth else ""
     tone = f' class="gg-c{n.tone}"' if n.tone >= 0 else ""
-    parts = [
-        f'<a class="{css}" href="{url}" xlink:href="{url}" data-key="{text.key}" '
-        f'data-tags="{text.tags}"{extra}{_depth_attrs(n.depth)}>',
-        f"<title>{text.title}</title>",
-    ]
+    hit = ""
     if n.hit is not None:
         x, y, w, h = n.hit
-        parts.append(
+        hit = (
             f'<rect class="gg-hit" x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" '
             'fill="none" stroke="none" pointer-events="all"/>'
         )
-    parts.append(f'<circle{tone} cx="{num(n.x)}" cy="{num(n.y)}" r="{num(n.r)}" fill="{n.fill}"/>')
+    label = ""
     if n.label is not None and scene.zoom is not None:
-        parts.append(_render_zoom_label(n, scene.zoom))
+        label = _render_zoom_label(n, scene.zoom)
     elif n.label is not None:
         bold = ' font-weight="bold"' if n.css == "gg-centre" else ""
-        parts.append(
+        label = (
             f'<text x="{num(n.lx)}" y="{num(n.ly)}" text-anchor="{n.anchor}" '
-            f'stroke-width="{num(scene.font * 0.28)}"{bold}>{esc(n.label)}</text>'
+            f'stroke-width="{halo}"{bold}>{esc(n.label)}</text>'
         )
-    return "".join(parts) + "</a>"
+    return (
+        f'<a class="{css}" href="{url}" xlink:href="{url}" data-key="{text.key}" '
+        f'data-tags="{text.tags}"{extra}{depth}><title>{text.title}</title>{hit}'
+        f'<circle{tone} cx="{num(n.x)}" cy="{num(n.y)}" r="{num(n.r)}" fill="{n.fill}"/>'
+        f"{label}</a>"
+    )
 
 
 def _render_zoom_label(n: Node, zoom: Zoom) -> str:
@@ -491,6 +500,7 @@ def render(G: nx.MultiDiGraph, scene: Scene, href: Href) -> str:
     """Write the scene as standalone SVG text: one element per line, no blank lines."""
     w = scene.box[2]
     ring = min(scene.stroke, 1.6)  # the white ring around circles; labels set their own halo
+    halo = num(scene.font * 0.28)
     lines = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'class="gg-graph {scene.css}" viewBox="{_box_text(scene.box)}" '
@@ -503,7 +513,7 @@ def render(G: nx.MultiDiGraph, scene: Scene, href: Href) -> str:
         *_render_edges(G, scene),
         f'<g class="gg-nodes" fill="#212121" stroke="#fff" stroke-width="{num(ring)}" '
         'stroke-linejoin="round" paint-order="stroke">',
-        *(_render_node(G, n, href, scene) for n in scene.nodes),
+        *(_render_node(G, n, href, scene, halo) for n in scene.nodes),
         "</g>",
         "</svg>",
     ]
