@@ -9,6 +9,7 @@ dangling links and failed demos as warnings (so ``--strict`` fails on them).
 from __future__ import annotations
 
 import logging
+import marshal
 import os
 import sys
 import tempfile
@@ -121,6 +122,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
 
     _source_dirs: set[Path]
     _built: SiteBuild
+    _templates: _KeptTemplates | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Apply CLI overrides, check the site folder, and build the docs tree.
@@ -149,8 +151,16 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        """Keep the theme's compiled templates for the process: ``serve`` compiles them once."""
-        env.bytecode_cache = _kept_templates(env)
+        """Keep the theme's compiled templates: for the process, and for the next build.
+
+        ``serve`` compiles them once; ``glossgraph build`` and ``serve`` also
+        keep them in the cache folder, so a build does not compile Material's
+        templates again (0.15 s, most of the time of a build that renders
+        two pages). Plain ``mkdocs build`` keeps them in memory only.
+        """
+        folder = self._path(config, self.config.cache_dir) if _INCREMENTAL[0] else None
+        self._templates = _kept_templates(env, folder)
+        env.bytecode_cache = self._templates
         return env
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -214,6 +224,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         run, self._run = self._run, None
         if run is not None:
             run.finish()
+        if self._templates is not None:
+            self._templates.save()
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop intercepting writes; the last state stays, so the next build redoes this one."""
@@ -560,10 +572,16 @@ class _KeptTemplates(jinja2.BytecodeCache):
     each entry's source checksum before using it, so an edited template (a
     ``custom_dir`` override) is compiled afresh; environments that compile
     differently (extensions, syntax) never share entries.
+
+    Given a file, the entries are read from it once a process and written back
+    after a build that compiled a template. It holds compiled code the build
+    runs, as Python's ``__pycache__`` does, and is trusted as much; anything
+    unreadable in it only means compiling again.
     """
 
-    def __init__(self, code: dict[str, bytes]) -> None:
+    def __init__(self, code: dict[str, bytes], path: Path | None = None) -> None:
         self._code = code
+        self._path = path
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
@@ -573,12 +591,31 @@ class _KeptTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
 
+    def save(self) -> None:
+        """Write the entries to the file, if there is one and it holds other entries."""
+        path = self._path
+        if path is None or _TEMPLATE_FILES.get(path) == self._code:
+            return
+        temporary = path.with_suffix(".tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(marshal.dumps(self._code))
+            os.replace(temporary, path)
+        except OSError as error:  # a cache that cannot be written costs compiling next time
+            log.debug(f"templates not kept: {error}")
+            return
+        _TEMPLATE_FILES[path] = dict(self._code)
+
 
 _KEPT_TEMPLATES: dict[str, dict[str, bytes]] = {}
+_TEMPLATE_FILES: dict[Path, dict[str, bytes]] = {}  # what each file holds, as read or written
 
 
-def _kept_templates(env: jinja2.Environment) -> _KeptTemplates:
-    """Return the process's template cache for environments that compile like ``env``."""
+def _kept_templates(env: jinja2.Environment, folder: Path | None = None) -> _KeptTemplates:
+    """Return the process's template cache for environments that compile like ``env``.
+
+    With a ``folder``, the cache is also kept there, in one file per way of compiling.
+    """
     escape = "callable" if callable(env.autoescape) else bool(env.autoescape)
     compiles_as = repr(
         (
@@ -600,7 +637,27 @@ def _kept_templates(env: jinja2.Environment) -> _KeptTemplates:
             escape,
         )
     )
-    return _KeptTemplates(_KEPT_TEMPLATES.setdefault(compiles_as, {}))
+    code = _KEPT_TEMPLATES.setdefault(compiles_as, {})
+    if folder is None:
+        return _KeptTemplates(code)
+    # Jinja's version too: its compiled code calls its runtime, which may change.
+    path = folder / f"templates-{make_fingerprint([compiles_as, jinja2.__version__])[:16]}.bin"
+    if path not in _TEMPLATE_FILES:
+        _TEMPLATE_FILES[path] = _read_templates(path)
+        for key, value in _TEMPLATE_FILES[path].items():
+            code.setdefault(key, value)
+    return _KeptTemplates(code, path)
+
+
+def _read_templates(path: Path) -> dict[str, bytes]:
+    """Return the compiled templates kept in ``path``: none if it is missing or unreadable."""
+    try:
+        raw = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, bytes)}
 
 
 def build_site(command: SiteCommand) -> None:

@@ -388,3 +388,36 @@ def test_a_kept_picture_that_is_not_utf8_is_drawn_again_alone(tmp_path: Path) ->
     assert second.get("b", lambda: "redrawn") == "redrawn"
     second.save()
     assert PictureCache(path, directory_urls=False).get("b", lambda: "again") == "redrawn"
+
+
+def test_a_build_compiles_no_template_the_last_build_kept(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The theme's compiled templates are kept in the cache folder, as a new process finds them."""
+    import jinja2
+
+    kept = list((tiny / ".glossgraph" / "cache").glob("templates-*.bin"))
+    assert len(kept) == 1
+    monkeypatch.setattr(mkdocs_plugin, "_KEPT_TEMPLATES", {})  # as a new process starts
+    monkeypatch.setattr(mkdocs_plugin, "_TEMPLATE_FILES", {})
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name)
+        return compile_source(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    gamma = tiny / "entities" / "gamma.md"
+    gamma.write_text(gamma.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    incremental(tiny)
+    assert compiled  # Material's language partials are compiled on every render
+    assert not {"main.html", "base.html", "partials/header.html"} & set(compiled)
+    kept[0].write_bytes(b"not marshal data")  # a broken file only costs compiling again
+    monkeypatch.setattr(mkdocs_plugin, "_KEPT_TEMPLATES", {})
+    monkeypatch.setattr(mkdocs_plugin, "_TEMPLATE_FILES", {})
+    gamma.write_text(gamma.read_text("utf-8") + "\nAnd another.\n", "utf-8")
+    incremental(tiny)
+    assert "main.html" in compiled
+    clean(tiny, tmp_path / "clean")
+    assert snapshot(tiny / "site") == snapshot(tmp_path / "clean")
