@@ -11,6 +11,7 @@ sends no titles of its own, and a file name tells a reader nothing.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import struct
 from collections.abc import Mapping
@@ -66,10 +67,17 @@ def figure_titles(code: str) -> list[str]:
 
     Computed parts of a title (an f-string's fields, a joined value) read as an ellipsis.
     """
+    return list(_kept_titles(code))
+
+
+@functools.lru_cache(maxsize=2048)
+def _kept_titles(code: str) -> tuple[str, ...]:
+    """Return ``figure_titles``, each cell parsed once per process (``serve`` renders every
+    demo again on each save)."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):  # IPython magics or broken code: no titles to read
-        return []
+        return ()
     calls = [
         node
         for node in ast.walk(tree)
@@ -80,7 +88,7 @@ def figure_titles(code: str) -> list[str]:
     ]
     calls.sort(key=lambda c: (c.func.attr != "suptitle", c.lineno, c.col_offset))  # type: ignore[attr-defined]
     titles = (_SPACE.sub(" ", _literal(call.args[0])).strip() for call in calls)
-    return [title for title in titles if title.replace(_GAP, "").strip()]
+    return tuple(title for title in titles if title.replace(_GAP, "").strip())
 
 
 def _literal(node: ast.expr) -> str:

@@ -8,6 +8,7 @@ jupytext's decision alone (``generator.demos.source``), never ours.
 
 from __future__ import annotations
 
+import functools
 import re
 import reprlib
 from dataclasses import dataclass
@@ -110,7 +111,8 @@ def parse_demo_text(
     options: dict[str, Any] = {}
     diagnostics: list[Diagnostic] = []
     if header is not None:
-        options, diagnostics = _read_options(path, header)
+        kept_options, kept_diagnostics = _kept_options(path, header)
+        options, diagnostics = dict(kept_options), list(kept_diagnostics)
     timeout = _check_timeout(path, _at(header, "timeout"), options.get("timeout"), diagnostics)
     reads = _check_reads(path, _at(header, "reads"), options.get("reads"), demos_dir, diagnostics)
     device = _check_device(path, _at(header, "device"), options.get("device"), diagnostics)
@@ -125,6 +127,17 @@ def parse_demo_text(
         return None, diagnostics
     spec = DemoSpec(DemoId(path.stem), path, timeout, reads, needs_gpu=device == "cuda")
     return spec, diagnostics
+
+
+@functools.lru_cache(maxsize=512)
+def _kept_options(path: Path, header: _Header) -> tuple[dict[str, Any], tuple[Diagnostic, ...]]:
+    """Return ``_read_options``, parsed once per process for each header.
+
+    ``serve`` reads every demo again on each save; the YAML is the part that
+    depends on the text alone (whether a file it reads exists is checked anew).
+    """
+    options, diagnostics = _read_options(path, header)
+    return options, tuple(diagnostics)
 
 
 def _read_options(path: Path, header: _Header) -> tuple[dict[str, Any], list[Diagnostic]]:
