@@ -66,10 +66,19 @@ from generator.rebuilds import BuildGate, run_current
 from generator.render.fragments import Fragments
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
-from generator.search import BUNDLE_DIR, SearchIndexError, index_site, templates_dir
+from generator.search import (
+    BUNDLE_DIR,
+    LaterIndex,
+    SearchIndex,
+    SearchIndexError,
+    index_site,
+    site_records,
+    templates_dir,
+)
 
 if TYPE_CHECKING:  # serve only: its server and watcher cost a build 0.1 s to import
     from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.api import BaseObserver
 
 log = get_plugin_logger("glossgraph")
 
@@ -89,6 +98,7 @@ _INCREMENTAL: list[bool] = [False]
 # the token of the build in progress, live here.
 _GATE: list[BuildGate | None] = [None]
 _TOKEN: list[int | None] = [None]
+_LATER: list[LaterIndex | None] = [None]  # serve's search index, written after the reload
 
 
 class GlossgraphConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -123,6 +133,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     _source_dirs: set[Path]
     _built: SiteBuild
     _templates: _KeptTemplates | None = None
+    _polling: BaseObserver | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Apply CLI overrides, check the site folder, and build the docs tree.
@@ -210,17 +221,23 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         """
         site_dir = Path(config.site_dir)
         bundle = site_dir / BUNDLE_DIR
+        later = _LATER[0]
+        if later is not None:
+            later.wait()  # first: its folders beside the bundle are not stale files
         run = self._run
         if run is not None:
             run.tidy(spare=bundle)  # first: a deleted concept's page must not be indexed
-        # Pagefind leaves old chunks in place; an incremental site must lose them.
-        fresh = rewritten_whole(bundle, run.writes.produced) if run else nullcontext()
-        try:
-            with fresh:
-                built = index_site(site_dir, directory_urls=config.use_directory_urls)
-        except SearchIndexError as error:
-            raise PluginError(str(error)) from None
-        log.info(f"search: indexed {built.pages} concept pages")
+        if later is not None:  # serve: the page reloads now, its search follows
+            later.submit(site_records(site_dir, directory_urls=config.use_directory_urls), site_dir)
+        else:
+            # Pagefind leaves old chunks in place; an incremental site must lose them.
+            fresh = rewritten_whole(bundle, run.writes.produced) if run else nullcontext()
+            try:
+                with fresh:
+                    built = index_site(site_dir, directory_urls=config.use_directory_urls)
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
+            _log_index(built)
         run, self._run = self._run, None
         if run is not None:
             run.finish()
@@ -243,17 +260,13 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         """Rebuild when a concept or a demo changes: once per burst, the newest save winning."""
-        from watchdog.events import FileSystemEventHandler
+        from generator.watching import watch_content
 
         gate = BuildGate(time.monotonic)
         _GATE[0] = gate
-        handler = FileSystemEventHandler()
-        handler.on_any_event = lambda event: None if event.is_directory else gate.change()  # type: ignore[method-assign]
-        for folder in (self.config.entities, self.config.demos):
-            path = self._path(config, folder)
-            if path.is_dir():
-                server.watch(str(path))
-                server.observer.schedule(handler, str(path), recursive=True)
+        _LATER[0] = LaterIndex(_log_index)
+        folders = [self._path(config, f) for f in (self.config.entities, self.config.demos)]
+        self._polling = watch_content(server, folders, gate.change)
         server.build_delay = gate.quiet  # MkDocs waits this long for saves to stop
         mkdocs_builder = server.builder
 
@@ -271,6 +284,16 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
 
         server.builder = build_current
         return server
+
+    def on_shutdown(self) -> None:
+        """Let the last search index finish; stop the observer ``on_serve`` started."""
+        later = _LATER[0]
+        if later is not None:
+            later.wait()
+        polling, self._polling = self._polling, None
+        if polling is not None:
+            polling.stop()
+            polling.join()
 
     def _check_site_dir(self, config: MkDocsConfig) -> None:
         protected = {
@@ -367,6 +390,13 @@ def _keep_search_box_only(config: MkDocsConfig) -> None:
     ):
         handlers = config.plugins.events[event]
         handlers[:] = [h for h in handlers if h != handler]
+
+
+def _log_index(outcome: SearchIndex | SearchIndexError) -> None:
+    if isinstance(outcome, SearchIndexError):
+        log.error(str(outcome))  # serve: the pages are served; their search is the last one
+    else:
+        log.info(f"search: indexed {outcome.pages} concept pages")
 
 
 def _stop_if_superseded() -> None:
@@ -733,6 +763,7 @@ def _session(command: SiteCommand) -> Iterator[str]:
         _RAISE_CONTENT_ERRORS[0] = False
         _INCREMENTAL[0] = False
         _GATE[0] = None
+        _LATER[0] = None
         build_logger.removeFilter(_hide_dirty_notices)
 
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -73,13 +75,25 @@ def templates_dir() -> Path:
 
 def index_site(site_dir: Path, *, directory_urls: bool) -> SearchIndex:
     """Write the Pagefind bundle of the built site's concept pages into ``site_dir/pagefind``."""
-    records = list(_records(site_dir, directory_urls))
+    records = site_records(site_dir, directory_urls=directory_urls)
     bundle = site_dir / BUNDLE_DIR
+    write_bundle(records, bundle)
+    return SearchIndex(pages=len(records), bundle=bundle)
+
+
+def site_records(site_dir: Path, *, directory_urls: bool) -> list[SearchRecord]:
+    """Return what search reads of the built site's concept pages, and drop Material's index."""
+    records = list(_records(site_dir, directory_urls))
     # Material's own index of the whole site: our dialog never loads it.
     material = site_dir / MATERIAL_INDEX
     material.unlink(missing_ok=True)
     if material.parent.is_dir() and not any(material.parent.iterdir()):
         material.parent.rmdir()
+    return records
+
+
+def write_bundle(records: list[SearchRecord], bundle: Path) -> None:
+    """Write the Pagefind bundle of ``records`` into ``bundle``; raise SearchIndexError."""
     try:
         _write_index(records, bundle)
     except FileNotFoundError as error:
@@ -87,7 +101,52 @@ def index_site(site_dir: Path, *, directory_urls: bool) -> SearchIndex:
             f"cannot build the search index: {error}; install the pagefind binary"
             " with `pip install 'pagefind[bin]'`"
         ) from None
-    return SearchIndex(pages=len(records), bundle=bundle)
+
+
+class LaterIndex:
+    """``serve``'s search index, written after the rebuilt pages are served.
+
+    A save's rebuild reloads the page as soon as the pages are written; the
+    index of the same pages follows a few tenths of a second later, written
+    beside the live bundle and swapped in whole, so a search meanwhile uses
+    the previous index, never half of one. One index is written at a time:
+    ``submit`` and ``wait`` first let the one in progress finish.
+    """
+
+    def __init__(self, report: Callable[[SearchIndex | SearchIndexError], None]) -> None:
+        self._report = report
+        self._thread: threading.Thread | None = None
+
+    def submit(self, records: list[SearchRecord], site_dir: Path) -> None:
+        """Start writing the index of ``records`` into ``site_dir``'s bundle."""
+        self.wait()
+        self._thread = threading.Thread(
+            target=self._write, args=(records, site_dir), name="glossgraph-search", daemon=True
+        )
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Return once no index is being written."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+
+    def _write(self, records: list[SearchRecord], site_dir: Path) -> None:
+        bundle = site_dir / BUNDLE_DIR
+        fresh, old = bundle.with_name(f"{BUNDLE_DIR}.next"), bundle.with_name(f"{BUNDLE_DIR}.old")
+        shutil.rmtree(fresh, ignore_errors=True)
+        try:
+            write_bundle(records, fresh)
+        except SearchIndexError as error:
+            shutil.rmtree(fresh, ignore_errors=True)
+            self._report(error)
+            return
+        shutil.rmtree(old, ignore_errors=True)
+        if bundle.is_dir():
+            bundle.rename(old)
+        fresh.rename(bundle)
+        shutil.rmtree(old, ignore_errors=True)
+        self._report(SearchIndex(pages=len(records), bundle=bundle))
 
 
 def _records(site_dir: Path, directory_urls: bool) -> Iterator[SearchRecord]:
