@@ -159,6 +159,12 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         self._run = self._start_incremental(config) if _INCREMENTAL[0] else None
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Let serve's last search index finish before MkDocs may empty the site folder."""
+        later = _LATER[0]
+        if later is not None:
+            later.wait()
+
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:

@@ -110,7 +110,8 @@ class LaterIndex:
     index of the same pages follows a few tenths of a second later, written
     beside the live bundle and swapped in whole, so a search meanwhile uses
     the previous index, never half of one. One index is written at a time:
-    ``submit`` and ``wait`` first let the one in progress finish.
+    ``submit`` and ``wait`` first let the one in progress finish, and a build
+    must ``wait`` before it removes anything from the site folder.
     """
 
     def __init__(self, report: Callable[[SearchIndex | SearchIndexError], None]) -> None:
@@ -134,18 +135,22 @@ class LaterIndex:
     def _write(self, records: list[SearchRecord], site_dir: Path) -> None:
         bundle = site_dir / BUNDLE_DIR
         fresh, old = bundle.with_name(f"{BUNDLE_DIR}.next"), bundle.with_name(f"{BUNDLE_DIR}.old")
-        shutil.rmtree(fresh, ignore_errors=True)
         try:
-            write_bundle(records, fresh)
-        except SearchIndexError as error:
             shutil.rmtree(fresh, ignore_errors=True)
-            self._report(error)
+            write_bundle(records, fresh)
+            shutil.rmtree(old, ignore_errors=True)
+            if bundle.is_dir():
+                bundle.rename(old)
+            fresh.rename(bundle)
+        except (SearchIndexError, OSError) as error:
+            shutil.rmtree(fresh, ignore_errors=True)
+            said = str(error)
+            if not isinstance(error, SearchIndexError):
+                said = f"cannot swap in the index: {error}"
+            self._report(SearchIndexError(f"{said}; search keeps the last index"))
             return
-        shutil.rmtree(old, ignore_errors=True)
-        if bundle.is_dir():
-            bundle.rename(old)
-        fresh.rename(bundle)
-        shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
         self._report(SearchIndex(pages=len(records), bundle=bundle))
 
 

@@ -65,6 +65,18 @@ def test_a_later_index_swaps_in_whole_and_keeps_the_last_one_when_it_fails(
     assert sorted(p.name for p in tmp_path.iterdir()) == [search.BUNDLE_DIR]
 
 
+def test_a_later_index_that_cannot_be_swapped_in_is_reported_not_raised(tmp_path: Path) -> None:
+    outcomes: list[SearchIndex | SearchIndexError] = []
+    (tmp_path / search.BUNDLE_DIR).write_text("a file where the bundle goes")
+    later = LaterIndex(outcomes.append)
+    later.submit([_record("/concepts/a.html", "Quokka habits")], tmp_path)
+    later.wait()
+    (outcome,) = outcomes
+    assert isinstance(outcome, SearchIndexError)
+    assert "cannot swap in the index" in str(outcome)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [search.BUNDLE_DIR]
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveReloadServer]:
     live = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
