@@ -16,11 +16,20 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # serve only: a build does not import the watcher
-    from mkdocs.livereload import LiveReloadServer
     from watchdog.observers.api import BaseObserver
+
+
+class WatchingServer(Protocol):
+    """What this needs of MkDocs' live-reload server (the adapter holds MkDocs itself)."""
+
+    observer: Any
+
+    def watch(self, path: str) -> None: ...
+
+    def unwatch(self, path: str) -> None: ...
 
 
 def native_observer(folders: Iterable[Path]) -> BaseObserver | None:
@@ -74,7 +83,7 @@ def _changes_only(observer: Any) -> Any:
 
 
 def watch_content(
-    server: LiveReloadServer, folders: Iterable[Path], on_change: Callable[[], None]
+    server: WatchingServer, folders: Iterable[Path], on_change: Callable[[], None]
 ) -> BaseObserver | None:
     """Rebuild when a file under ``folders`` changes, calling ``on_change`` for each such file.
 
@@ -92,7 +101,7 @@ def watch_content(
                 server.unwatch(str(path))
         polling = server.observer
         polling.start()
-        server.observer = native  # type: ignore[assignment]  # the server starts and stops it
+        server.observer = native  # the server starts this one, and stops it
     handler = FileSystemEventHandler()
 
     def heard(event: FileSystemEvent) -> None:
