@@ -292,10 +292,17 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         return server
 
     def on_shutdown(self) -> None:
-        """Let the last search index finish; stop the observer ``on_serve`` started."""
+        """Let the last search index finish; stop the observer ``on_serve`` started.
+
+        A second Ctrl-C meanwhile stops the index, and MkDocs still removes
+        the site folder.
+        """
         later = _LATER[0]
         if later is not None:
-            later.wait()
+            try:
+                later.wait()
+            except KeyboardInterrupt:
+                later.stop()
         polling, self._polling = self._polling, None
         if polling is not None:
             polling.stop()

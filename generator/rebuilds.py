@@ -17,6 +17,9 @@ QUIET_SECONDS = 0.2  # saves closer together than this are one burst, so one reb
 class Superseded(Exception):
     """Raised inside a build that a newer change has made out of date."""
 
+    def __init__(self) -> None:  # MkDocs logs it as the page's reading error
+        super().__init__("a newer save superseded this rebuild")
+
 
 @dataclass(slots=True)
 class BuildGate:

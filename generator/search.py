@@ -30,6 +30,7 @@ from typing import NewType
 ResultUrl = NewType("ResultUrl", str)
 
 BUNDLE_DIR = "pagefind"
+ENTRY_FILE = "pagefind-entry.json"  # the bundle's one file not named by its content
 CONCEPT_DIR = "concepts"
 MATERIAL_INDEX = "search/search_index.json"
 EXCLUDE = "data-search-exclude"
@@ -92,10 +93,18 @@ def site_records(site_dir: Path, *, directory_urls: bool) -> list[SearchRecord]:
     return records
 
 
-def write_bundle(records: list[SearchRecord], bundle: Path) -> None:
-    """Write the Pagefind bundle of ``records`` into ``bundle``; raise SearchIndexError."""
+def write_bundle(
+    records: list[SearchRecord],
+    bundle: Path,
+    started: Callable[[subprocess.Popen[str]], None] | None = None,
+) -> None:
+    """Write the Pagefind bundle of ``records`` into ``bundle``; raise SearchIndexError.
+
+    With ``started``, Pagefind runs in a session of its own (a Ctrl-C meant
+    for serve does not reach it) and ``started`` is given its process.
+    """
     try:
-        _write_index(records, bundle)
+        _write_index(records, bundle, started)
     except FileNotFoundError as error:
         raise SearchIndexError(
             f"cannot build the search index: {error}; install the pagefind binary"
@@ -107,9 +116,11 @@ class LaterIndex:
     """``serve``'s search index, written after the rebuilt pages are served.
 
     A save's rebuild reloads the page as soon as the pages are written; the
-    index of the same pages follows a few tenths of a second later, written
-    beside the live bundle and swapped in whole, so a search meanwhile uses
-    the previous index, never half of one. One index is written at a time:
+    index of the same pages follows a few tenths of a second later. It is
+    written beside the live bundle and moved in file by file, the entry file
+    last: Pagefind names every other file by its content, so a reader whose
+    search began on the last index still finds that index's files, which stay
+    until the next index replaces this one. One index is written at a time:
     ``submit`` and ``wait`` first let the one in progress finish, and a build
     must ``wait`` before it removes anything from the site folder.
     """
@@ -117,6 +128,9 @@ class LaterIndex:
     def __init__(self, report: Callable[[SearchIndex | SearchIndexError], None]) -> None:
         self._report = report
         self._thread: threading.Thread | None = None
+        self._process: subprocess.Popen[str] | None = None
+        self._stopping = False
+        self._last: set[PurePosixPath] | None = None  # the files the live index names
 
     def submit(self, records: list[SearchRecord], site_dir: Path) -> None:
         """Start writing the index of ``records`` into ``site_dir``'s bundle."""
@@ -132,26 +146,59 @@ class LaterIndex:
         if thread is not None:
             thread.join()
 
+    def stop(self) -> None:
+        """Stop the index in progress, if any (a second Ctrl-C while serve shuts down)."""
+        self._stopping = True
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+        self.wait()
+
+    def _started(self, process: subprocess.Popen[str]) -> None:
+        self._process = process
+
     def _write(self, records: list[SearchRecord], site_dir: Path) -> None:
         bundle = site_dir / BUNDLE_DIR
-        fresh, old = bundle.with_name(f"{BUNDLE_DIR}.next"), bundle.with_name(f"{BUNDLE_DIR}.old")
+        fresh = bundle.with_name(f"{BUNDLE_DIR}.next")
         try:
             shutil.rmtree(fresh, ignore_errors=True)
-            write_bundle(records, fresh)
-            shutil.rmtree(old, ignore_errors=True)
-            if bundle.is_dir():
-                bundle.rename(old)
-            fresh.rename(bundle)
+            write_bundle(records, fresh, started=self._started)
+            self._move_in(fresh, bundle)
         except (SearchIndexError, OSError) as error:
-            shutil.rmtree(fresh, ignore_errors=True)
+            if self._stopping:
+                return
             said = str(error)
             if not isinstance(error, SearchIndexError):
-                said = f"cannot swap in the index: {error}"
+                said = f"cannot move in the index: {error}"
             self._report(SearchIndexError(f"{said}; search keeps the last index"))
             return
         finally:
-            shutil.rmtree(old, ignore_errors=True)
+            self._process = None
+            shutil.rmtree(fresh, ignore_errors=True)
         self._report(SearchIndex(pages=len(records), bundle=bundle))
+
+    def _move_in(self, fresh: Path, bundle: Path) -> None:
+        """Move ``fresh`` into ``bundle``; drop the files neither it nor the last index names."""
+        if self._last is None:  # the bundle the first build wrote in place
+            self._last = _bundle_files(bundle)
+        new = _bundle_files(fresh)
+        entry = PurePosixPath(ENTRY_FILE)
+        for relative in [*sorted(new - {entry}), entry]:  # the entry, which names the rest, last
+            target = bundle.joinpath(relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(fresh.joinpath(relative), target)
+        for relative in _bundle_files(bundle) - new - self._last:
+            bundle.joinpath(relative).unlink()
+        self._last = new
+
+
+def _bundle_files(folder: Path) -> set[PurePosixPath]:
+    """Return every file under ``folder``, relative to it."""
+    return {
+        PurePosixPath(path.relative_to(folder).as_posix())
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
 
 
 def _records(site_dir: Path, directory_urls: bool) -> Iterator[SearchRecord]:
@@ -206,7 +253,11 @@ def _without_excluded_sections(html: str) -> str:
     return "".join(kept)
 
 
-def _write_index(records: list[SearchRecord], bundle: Path) -> None:
+def _write_index(
+    records: list[SearchRecord],
+    bundle: Path,
+    started: Callable[[subprocess.Popen[str]], None] | None = None,
+) -> None:
     """Run Pagefind's indexer over the pages as search reads them.
 
     The command line indexes a folder in one go; Pagefind's Python API waits a
@@ -226,9 +277,22 @@ def _write_index(records: list[SearchRecord], bundle: Path) -> None:
         command = [str(binary), "--site", folder, "--output-path", str(bundle.resolve())]
         for selector in _IGNORED:
             command += ["--exclude-selectors", selector]
-        done = subprocess.run([*command, "--silent"], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip()
+        with subprocess.Popen(
+            [*command, "--silent"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=started is not None,
+        ) as process:
+            if started is not None:
+                started(process)
+            try:
+                out, err = process.communicate()
+            except BaseException:  # an interrupt: leave no Pagefind behind
+                process.kill()
+                raise
+    if process.returncode != 0:
+        said = (err or out).strip()
         raise SearchIndexError(f"cannot build the search index: pagefind says: {said}")
 
 

@@ -1,25 +1,39 @@
 """How ``serve`` hears that a concept or a demo was saved.
 
 MkDocs' live-reload server polls what it watches every half second, so a save
-waits a quarter of a second on average before a rebuild even starts. Where the
-system's change notifications work (inotify on Linux, FSEvents on macOS), the
-content folders are watched with them instead, and a save is seen within
-milliseconds. A content folder MkDocs already polls (its docs folder is often
-the entities) moves to the native observer; MkDocs' other watches (mkdocs.yml,
-the theme) stay on its polling observer, which is then started here, since the
-server starts only the observer it holds. Where notifications fail (a network
-or container mount, inotify's watch limit), everything keeps polling.
+waited a quarter of a second on average before a rebuild even started. The
+content folders (entities and demos) are polled more often instead, as often
+as costs at most a twentieth of one core: a glossary of a hundred concepts
+takes half a millisecond to list and stat, so it is polled every 0.1 s; one
+of 10,000 concepts takes about 80 ms, so it stays at MkDocs' half second.
+
+Polling, not the system's change notifications (inotify), on purpose: a
+notification watch follows a folder's inode, so a folder moved away or
+replaced whole (a checkout, an unpacked archive) goes unnoticed from then on;
+``touch`` reports only an attribute change; a folder moved out of the tree
+reports no file at all; and every file a build reads is reported too. A poll
+compares what is on disk now with what was there, whatever happened.
+
+A content folder MkDocs already polls (its docs folder is often the entities)
+moves to the faster observer; MkDocs' other watches (mkdocs.yml, the theme)
+stay on its own observer, which is then started here, since the server starts
+only the observer it holds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # serve only: a build does not import the watcher
     from watchdog.observers.api import BaseObserver
+
+FASTEST = 0.1  # seconds between polls, at most this often
+SLOWEST = 0.5  # MkDocs' own interval
+CPU_SHARE = 20  # poll no more often than every CPU_SHARE times what one poll costs
 
 
 class WatchingServer(Protocol):
@@ -32,54 +46,19 @@ class WatchingServer(Protocol):
     def unwatch(self, path: str) -> None: ...
 
 
-def native_observer(folders: Iterable[Path]) -> BaseObserver | None:
-    """Return an unstarted observer on the system's change notifications, if they work here.
-
-    It reports only changes (a file created, modified, moved or deleted):
-    notifications also report every file opened or read, and a build reads
-    the content it watches. They are tried on ``folders`` first, with an
-    observer that is started and stopped at once: a watch that cannot be set
-    up fails when it starts.
-    """
-    from watchdog.events import FileSystemEventHandler
-    from watchdog.observers import Observer
-    from watchdog.observers.polling import PollingObserver
-
-    if Observer is PollingObserver:  # no notifications on this system
-        return None
-    changes_only = _changes_only(Observer)
-    probe = changes_only()
-    try:
-        for folder in folders:
-            probe.schedule(FileSystemEventHandler(), str(folder), recursive=True)
-        probe.start()
-    except (OSError, TypeError):  # TypeError: a watchdog older than event filters (4.0)
-        return None
-    finally:
-        if probe.is_alive():
-            probe.stop()
-            probe.join()
-    observer: BaseObserver = changes_only()
-    return observer
+def poll_interval(cost: float) -> float:
+    """Return the seconds between polls of folders that take ``cost`` seconds to poll once."""
+    return min(SLOWEST, max(FASTEST, CPU_SHARE * cost))
 
 
-def _changes_only(observer: Any) -> Any:
-    """Return ``observer`` reporting only the events that change a file."""
-    from watchdog import events
+def poll_cost(folders: Iterable[Path]) -> float:
+    """Return the seconds one poll of ``folders`` takes (listing and stat of every file)."""
+    from watchdog.utils.dirsnapshot import DirectorySnapshot
 
-    changes: list[type[events.FileSystemEvent]] = [
-        events.FileCreatedEvent,
-        events.FileModifiedEvent,
-        events.FileMovedEvent,
-        events.FileDeletedEvent,
-    ]
-
-    class ChangesOnly(observer):  # type: ignore[misc]
-        def schedule(self, event_handler: Any, path: Any, **options: Any) -> Any:
-            options.setdefault("event_filter", changes)
-            return super().schedule(event_handler, path, **options)
-
-    return ChangesOnly
+    started = time.perf_counter()
+    for folder in folders:
+        DirectorySnapshot(str(folder))
+    return time.perf_counter() - started
 
 
 def watch_content(
@@ -87,21 +66,22 @@ def watch_content(
 ) -> BaseObserver | None:
     """Rebuild when a file under ``folders`` changes, calling ``on_change`` for each such file.
 
-    Return MkDocs' polling observer when this started it beside a native one
-    (the caller stops it when serving ends), else None.
+    Return MkDocs' own observer when this started it beside a faster one (the
+    caller stops it when serving ends), else None.
     """
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers.polling import PollingObserver
 
     paths = [folder for folder in folders if folder.is_dir()]
-    native = native_observer(paths) if paths else None
-    polling = None
-    if native is not None:
-        for path in paths:  # MkDocs watches its docs folder, often the entities, by polling
+    interval = poll_interval(poll_cost(paths)) if paths else SLOWEST
+    started = None
+    if interval < server.observer.timeout:
+        for path in paths:  # MkDocs polls its docs folder, often the entities, itself
             with contextlib.suppress(KeyError):  # KeyError: a folder it does not watch
                 server.unwatch(str(path))
-        polling = server.observer
-        polling.start()
-        server.observer = native  # the server starts this one, and stops it
+        started = server.observer
+        started.start()
+        server.observer = PollingObserver(timeout=interval)  # the server starts and stops it
     handler = FileSystemEventHandler()
 
     def heard(event: FileSystemEvent) -> None:
@@ -112,4 +92,4 @@ def watch_content(
     for path in paths:
         server.watch(str(path))  # MkDocs' own handler: it starts the rebuild
         server.observer.schedule(handler, str(path), recursive=True)
-    return polling
+    return started

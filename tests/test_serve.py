@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import signal
 import subprocess
@@ -42,27 +43,48 @@ def _indexed_text(bundle: Path) -> bytes:
     return b"".join(gzip.decompress(p.read_bytes()) for p in (bundle / "fragment").iterdir())
 
 
-def test_a_later_index_swaps_in_whole_and_keeps_the_last_one_when_it_fails(
+def _live_meta(bundle: Path) -> Path:
+    """Return the index file the bundle's entry names (what a new search loads first)."""
+    entry = json.loads((bundle / search.ENTRY_FILE).read_text("utf-8"))
+    return bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+
+
+def test_a_later_index_moves_in_and_keeps_the_last_ones_files_until_the_next(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outcomes: list[SearchIndex | SearchIndexError] = []
     later = LaterIndex(outcomes.append)
-    later.submit([_record("/concepts/a.html", "Quokka habits")], tmp_path)
-    later.submit([_record("/concepts/a.html", "Wombat burrows")], tmp_path)  # waits for the first
-    later.wait()
     bundle = tmp_path / search.BUNDLE_DIR
-    assert b"Wombat burrows" in _indexed_text(bundle)
-    assert b"Quokka" not in _indexed_text(bundle)
-    assert [o.pages for o in outcomes if isinstance(o, SearchIndex)] == [1, 1]
+    metas = []
+    for words in ("Quokka habits", "Wombat burrows", "Numbat diet"):
+        later.submit([_record("/concepts/a.html", words)], tmp_path)  # waits for the last one
+        later.wait()
+        metas.append(_live_meta(bundle))
+    text = _indexed_text(bundle)
+    assert b"Numbat diet" in text  # the live index
+    assert b"Wombat burrows" in text and metas[1].is_file()  # a search begun on the last one
+    assert b"Quokka" not in text and not metas[0].exists()  # two indexes ago: gone
+    assert [o.pages for o in outcomes if isinstance(o, SearchIndex)] == [1, 1, 1]
     assert sorted(p.name for p in tmp_path.iterdir()) == [search.BUNDLE_DIR]  # nothing beside it
 
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    later.submit([_record("/concepts/a.html", "Numbat diet")], tmp_path)
+    later.submit([_record("/concepts/a.html", "Bilby ears")], tmp_path)
     later.wait()
     assert isinstance(outcomes[-1], SearchIndexError)
     assert "pagefind" in str(outcomes[-1])
-    assert b"Wombat burrows" in _indexed_text(bundle)  # the last good index stays
+    assert _live_meta(bundle) == metas[2]  # the last good index stays live
     assert sorted(p.name for p in tmp_path.iterdir()) == [search.BUNDLE_DIR]
+
+
+def test_stopping_a_later_index_kills_pagefind_and_reports_nothing(tmp_path: Path) -> None:
+    outcomes: list[SearchIndex | SearchIndexError] = []
+    later = LaterIndex(outcomes.append)
+    records = [_record(f"/concepts/c{n}.html", f"Concept {n} words") for n in range(3000)]
+    later.submit(records, tmp_path)
+    assert _wait_for(lambda: later._process is not None, 30)
+    later.stop()
+    assert outcomes == []
+    assert not (tmp_path / f"{search.BUNDLE_DIR}.next").exists()
 
 
 def test_a_later_index_that_cannot_be_swapped_in_is_reported_not_raised(tmp_path: Path) -> None:
@@ -73,7 +95,7 @@ def test_a_later_index_that_cannot_be_swapped_in_is_reported_not_raised(tmp_path
     later.wait()
     (outcome,) = outcomes
     assert isinstance(outcome, SearchIndexError)
-    assert "cannot swap in the index" in str(outcome)
+    assert "cannot move in the index" in str(outcome)
     assert sorted(p.name for p in tmp_path.iterdir()) == [search.BUNDLE_DIR]
 
 
@@ -93,49 +115,61 @@ def _wait_for(condition: Callable[[], bool], limit: float = 10.0) -> bool:
     return False
 
 
-def test_content_folders_move_to_change_notifications(
+def test_poll_interval_keeps_polling_under_a_twentieth_of_a_core() -> None:
+    assert watching.poll_interval(0.0005) == watching.FASTEST  # a hundred concepts
+    assert watching.poll_interval(0.01) == pytest.approx(0.2)
+    assert watching.poll_interval(0.08) == watching.SLOWEST  # ten thousand: MkDocs' own
+
+
+def test_content_folders_are_polled_faster_and_every_kind_of_change_is_heard(
     tmp_path: Path, server: LiveReloadServer
 ) -> None:
     entities = tmp_path / "entities"
-    entities.mkdir()
+    (entities / "sub").mkdir(parents=True)
     concept = entities / "a.md"
     concept.write_text("one\n")
-    if watching.native_observer([entities]) is None:
-        pytest.skip("this system's change notifications do not work here (serve polls)")
+    (entities / "sub" / "b.md").write_text("two\n")
     server.watch(str(entities))  # as MkDocs watches its docs folder
+    mkdocs_own = server.observer
     changes = threading.Event()
-    polling = watching.watch_content(server, [entities, tmp_path / "no-demos"], changes.set)
-    assert isinstance(polling, PollingObserver) and polling.is_alive()
-    assert not isinstance(server.observer, PollingObserver)
+    started = watching.watch_content(server, [entities, tmp_path / "no-demos"], changes.set)
+    assert started is mkdocs_own and mkdocs_own.is_alive()
+    assert {e.watch.path for e in mkdocs_own.emitters} == set()  # the entities moved over
+    assert isinstance(server.observer, PollingObserver)
+    assert server.observer.timeout == watching.FASTEST
     server.observer.start()
+    outside = tmp_path / "outside"
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("a read", concept.read_text),
+        ("an edit", lambda: concept.write_text("three\n")),
+        ("a touch", lambda: os.utime(concept, (1, 1))),
+        ("a folder moved out", lambda: (entities / "sub").rename(outside)),
+        ("a folder moved in", lambda: outside.rename(entities / "sub")),
+        ("a new file", lambda: (entities / "c.md").write_text("four\n")),
+        ("a deletion", (entities / "c.md").unlink),
+    ]
     try:
-        concept.read_text()  # a build reads the content: that is no change
-        assert not changes.wait(0.3)
-        concept.write_text("two\n")
-        assert changes.wait(2.0)
+        for what, step in steps:
+            time.sleep(0.25)  # two polls: the last step is behind us
+            changes.clear()
+            step()
+            assert changes.wait(1.0) is (what != "a read"), what
     finally:
-        for observer in (server.observer, polling):
+        for observer in (server.observer, mkdocs_own):
             observer.stop()
             observer.join()
 
 
-def test_where_notifications_fail_everything_keeps_polling(
+def test_folders_too_large_to_poll_faster_stay_with_mkdocs(
     tmp_path: Path, server: LiveReloadServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     entities = tmp_path / "entities"
     entities.mkdir()
-    polling = server.observer
-
-    def no_inotify(self: object) -> None:
-        raise OSError(28, "inotify watch limit reached")
-
-    from watchdog.observers import Observer
-
-    monkeypatch.setattr(Observer, "start", no_inotify)
-    assert watching.native_observer([entities]) is None
+    mkdocs_own = server.observer
+    monkeypatch.setattr(watching, "poll_cost", lambda folders: 0.08)
     assert watching.watch_content(server, [entities], lambda: None) is None
-    assert server.observer is polling
-    assert {emitter.watch.path for emitter in polling.emitters} == {str(entities)}
+    assert server.observer is mkdocs_own and not mkdocs_own.is_alive()
+    assert {emitter.watch.path for emitter in mkdocs_own.emitters} == {str(entities)}
 
 
 def test_serve_rebuilds_a_saved_concept_and_then_its_search(tmp_path: Path) -> None:
