@@ -133,7 +133,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     _source_dirs: set[Path]
     _built: SiteBuild
     _templates: _KeptTemplates | None = None
-    _polling: BaseObserver | None = None
+    _mkdocs_observer: BaseObserver | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Apply CLI overrides, check the site folder, and build the docs tree.
@@ -160,7 +160,11 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Let serve's last search index finish before MkDocs may empty the site folder."""
+        """Let serve's last search index finish before MkDocs may empty the site folder.
+
+        The index writes beside the bundle, so it must also be done before
+        ``on_post_build`` removes stale files.
+        """
         later = _LATER[0]
         if later is not None:
             later.wait()
@@ -227,9 +231,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         """
         site_dir = Path(config.site_dir)
         bundle = site_dir / BUNDLE_DIR
-        later = _LATER[0]
-        if later is not None:
-            later.wait()  # first: its folders beside the bundle are not stale files
+        later = _LATER[0]  # on_pre_build waited for its last index
         run = self._run
         if run is not None:
             run.tidy(spare=bundle)  # first: a deleted concept's page must not be indexed
@@ -272,7 +274,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         _GATE[0] = gate
         _LATER[0] = LaterIndex(_log_index)
         folders = [self._path(config, f) for f in (self.config.entities, self.config.demos)]
-        self._polling = watch_content(server, folders, gate.change)
+        self._mkdocs_observer = watch_content(server, folders, gate.change)
         server.build_delay = gate.quiet  # MkDocs waits this long for saves to stop
         mkdocs_builder = server.builder
 
@@ -303,10 +305,10 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
                 later.wait()
             except KeyboardInterrupt:
                 later.stop()
-        polling, self._polling = self._polling, None
-        if polling is not None:
-            polling.stop()
-            polling.join()
+        observer, self._mkdocs_observer = self._mkdocs_observer, None
+        if observer is not None:
+            observer.stop()
+            observer.join()
 
     def _check_site_dir(self, config: MkDocsConfig) -> None:
         protected = {
