@@ -14,15 +14,21 @@ replaced whole (a checkout, an unpacked archive) goes unnoticed from then on;
 reports no file at all; and every file a build reads is reported too. A poll
 compares what is on disk now with what was there, whatever happened.
 
-A content folder MkDocs already polls (its docs folder is often the entities)
-moves to the faster observer; MkDocs' other watches (mkdocs.yml, the theme)
+The content folders always move to an observer of their own (MkDocs' docs
+folder is often the entities); MkDocs' other watches (mkdocs.yml, the theme)
 stay on its own observer, which is then started here, since the server starts
-only the observer it holds.
+only the observer it holds. That observer's poll stops for good the first
+time a watched folder is missing, as it is for a moment while a checkout or a
+script replaces it (``rm -r entities && cp -r new entities``); ours polls a
+missing folder as an empty one, so its files read as deleted, and as created
+when it is back, and a folder that does not exist yet is heard once it does.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -61,27 +67,49 @@ def poll_cost(folders: Iterable[Path]) -> float:
     return time.perf_counter() - started
 
 
+# What a poll reads for a watched folder that is missing: an empty folder.
+_ABSENT = os.stat_result((stat.S_IFDIR | 0o755, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+
+def lasting_stat(folders: Iterable[Path]) -> Callable[[str], os.stat_result]:
+    """Return ``os.stat``, except that a missing folder of ``folders`` is an empty one.
+
+    Only the watched folders themselves: a poll reads a file or folder inside
+    them that vanished as gone, as it should.
+    """
+    roots = frozenset(os.path.abspath(folder) for folder in folders)
+
+    def lasting(path: str) -> os.stat_result:
+        try:
+            return os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            if os.path.abspath(path) in roots:
+                return _ABSENT
+            raise
+
+    return lasting
+
+
 def watch_content(
     server: WatchingServer, folders: Iterable[Path], on_change: Callable[[], None]
-) -> BaseObserver | None:
+) -> BaseObserver:
     """Rebuild when a file under ``folders`` changes, calling ``on_change`` for each such file.
 
-    Return MkDocs' own observer when this started it beside a faster one (the
-    caller stops it when serving ends), else None.
+    Return MkDocs' own observer, which this started beside the one polling
+    ``folders`` (the caller stops it when serving ends).
     """
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
-    from watchdog.observers.polling import PollingObserver
+    from watchdog.observers.polling import PollingObserverVFS
 
-    paths = [folder for folder in folders if folder.is_dir()]
-    interval = poll_interval(poll_cost(paths)) if paths else SLOWEST
-    started = None
-    if interval < server.observer.timeout:
-        for path in paths:  # MkDocs polls its docs folder, often the entities, itself
-            with contextlib.suppress(KeyError):  # KeyError: a folder it does not watch
-                server.unwatch(str(path))
-        started = server.observer
-        started.start()
-        server.observer = PollingObserver(timeout=interval)  # the server starts and stops it
+    paths = list(folders)  # a folder that does not exist yet is polled as empty
+    interval = poll_interval(poll_cost([path for path in paths if path.is_dir()]))
+    for path in paths:  # MkDocs polls its docs folder, often the entities, itself
+        with contextlib.suppress(KeyError):  # KeyError: a folder it does not watch
+            server.unwatch(str(path))
+    started: BaseObserver = server.observer
+    started.start()
+    # The server starts and stops the observer it holds.
+    server.observer = PollingObserverVFS(lasting_stat(paths), os.scandir, polling_interval=interval)
     handler = FileSystemEventHandler()
 
     def heard(event: FileSystemEvent) -> None:

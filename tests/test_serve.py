@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from mkdocs.livereload import LiveReloadServer
 from trees import load_bench_module
-from watchdog.observers.polling import PollingObserver
+from watchdog.observers.polling import PollingObserverVFS
 
 from generator import search, watching
 from generator.search import LaterIndex, SearchIndex, SearchIndexError, SearchRecord
@@ -121,6 +122,9 @@ def test_poll_interval_keeps_polling_under_a_twentieth_of_a_core() -> None:
     assert watching.poll_interval(0.08) == watching.SLOWEST  # ten thousand: MkDocs' own
 
 
+QUIET = ("a read", "an edit elsewhere")  # steps that change nothing under the folder
+
+
 def test_content_folders_are_polled_faster_and_every_kind_of_change_is_heard(
     tmp_path: Path, server: LiveReloadServer
 ) -> None:
@@ -135,7 +139,7 @@ def test_content_folders_are_polled_faster_and_every_kind_of_change_is_heard(
     started = watching.watch_content(server, [entities, tmp_path / "no-demos"], changes.set)
     assert started is mkdocs_own and mkdocs_own.is_alive()
     assert {e.watch.path for e in mkdocs_own.emitters} == set()  # the entities moved over
-    assert isinstance(server.observer, PollingObserver)
+    assert isinstance(server.observer, PollingObserverVFS)
     assert server.observer.timeout == watching.FASTEST
     server.observer.start()
     outside = tmp_path / "outside"
@@ -147,29 +151,50 @@ def test_content_folders_are_polled_faster_and_every_kind_of_change_is_heard(
         ("a folder moved in", lambda: outside.rename(entities / "sub")),
         ("a new file", lambda: (entities / "c.md").write_text("four\n")),
         ("a deletion", (entities / "c.md").unlink),
+        ("the folder gone", lambda: entities.rename(outside)),
+        ("an edit elsewhere", lambda: (outside / "a.md").write_text("five\n")),
+        ("the folder back", lambda: outside.rename(entities)),
+        ("an edit after it came back", lambda: concept.write_text("six\n")),
     ]
     try:
         for what, step in steps:
             time.sleep(0.25)  # two polls: the last step is behind us
             changes.clear()
             step()
-            assert changes.wait(1.0) is (what != "a read"), what
+            assert changes.wait(1.0) is (what not in QUIET), what
     finally:
         for observer in (server.observer, mkdocs_own):
             observer.stop()
             observer.join()
 
 
-def test_folders_too_large_to_poll_faster_stay_with_mkdocs(
+def test_folders_too_large_to_poll_faster_are_polled_at_mkdocs_pace(
     tmp_path: Path, server: LiveReloadServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     entities = tmp_path / "entities"
     entities.mkdir()
+    server.watch(str(entities))
     mkdocs_own = server.observer
     monkeypatch.setattr(watching, "poll_cost", lambda folders: 0.08)
-    assert watching.watch_content(server, [entities], lambda: None) is None
-    assert server.observer is mkdocs_own and not mkdocs_own.is_alive()
-    assert {emitter.watch.path for emitter in mkdocs_own.emitters} == {str(entities)}
+    try:
+        assert watching.watch_content(server, [entities], lambda: None) is mkdocs_own
+        assert server.observer.timeout == watching.SLOWEST == mkdocs_own.timeout
+        assert {emitter.watch.path for emitter in mkdocs_own.emitters} == set()
+    finally:
+        mkdocs_own.stop()
+        mkdocs_own.join()
+
+
+def test_a_missing_folder_polls_as_empty_and_nothing_inside_it_is_invented(
+    tmp_path: Path,
+) -> None:
+    entities = tmp_path / "entities"
+    lasting = watching.lasting_stat([entities])
+    assert stat.S_ISDIR(lasting(str(entities)).st_mode)  # missing: an empty folder
+    with pytest.raises(FileNotFoundError):
+        lasting(str(entities / "gone.md"))  # a file in it is gone, as it is
+    entities.mkdir()
+    assert lasting(str(entities)) == os.stat(entities)
 
 
 def test_serve_rebuilds_a_saved_concept_and_then_its_search(tmp_path: Path) -> None:
