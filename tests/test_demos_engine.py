@@ -183,13 +183,16 @@ def test_unrunnable_demos_fail_without_a_kernel(tmp_path: Path) -> None:
 
 
 def test_progress_lines_when_not_a_terminal() -> None:
+    """A log gets a line for each demo that ran; frozen and cached ones only count."""
     stream = io.StringIO()
-    progress = Progress(stream, 2)
+    progress = Progress(stream, 3)
+    frozen = RunRecord("NVIDIA H100", None, 0.0, None, "t", Obtained.FROZEN)
+    progress.done(DemoResult(DemoId("heat"), DemoStatus.OK, frozen, None))
+    cached = RunRecord("cpu", None, 0.0, None, "t", Obtained.CACHED)
+    progress.done(DemoResult(DemoId("lstm"), DemoStatus.OK, cached, None))
     progress.done(DemoResult(DemoId("attention"), DemoStatus.OK, RECORD, None))
-    cached = RunRecord("NVIDIA H100", None, 0.0, None, "t", Obtained.FROZEN)
-    progress.done(DemoResult(DemoId("heat"), DemoStatus.OK, cached, None))
     progress.close()
-    assert stream.getvalue() == "[1/2] attention ok 1.0 s\n[2/2] heat frozen (NVIDIA H100)\n"
+    assert stream.getvalue() == "[3/3] attention ok 1.0 s\n"
 
 
 def test_cli_list_freeze_and_clean(

@@ -1,4 +1,9 @@
-"""Progress of a demo run: a tqdm bar on a terminal, plain numbered lines otherwise."""
+"""Progress of a demo run: a tqdm bar on a terminal, plain numbered lines otherwise.
+
+Plain lines are for logs, where a line stays: only demos that ran (or failed)
+get one. A cached or frozen demo is counted in the run's summary instead, so
+a log of ``serve`` does not repeat every demo on every save.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +42,7 @@ class Progress:
             if self._bar is not None:
                 self._bar.set_postfix_str(progress_line(result), refresh=False)
                 self._bar.update(1)
-            elif self._stream is not None:
+            elif self._stream is not None and _worth_a_line(result):
                 print(
                     f"[{self._count}/{self._total}] {progress_line(result)}",
                     file=self._stream,
@@ -48,6 +53,10 @@ class Progress:
         """Remove the bar, if any."""
         if self._bar is not None:
             self._bar.close()
+
+
+def _worth_a_line(result: DemoResult) -> bool:
+    return result.record.obtained is Obtained.EXECUTED or not result.ok
 
 
 def _is_terminal(stream: TextIO) -> bool:
