@@ -24,7 +24,7 @@ from generator.render.graphsvg.scene import (
     num,
     ranked_neighbours,
     render,
-    strongest_link,
+    strongest_links,
     title_of,
     trimmed_line,
     truncate,
@@ -277,8 +277,8 @@ def _route_edges(
     centre = nodes[0]
     edges = []
     for v in (n.key for n in nodes[1:]):
-        u, rank, _ = reached[v]
-        kind, outgoing = strongest_link(G, u, v, rank)
+        u = reached[v][0]
+        kind, outgoing = strongest_links(G, u)[v]
         a, b = (nodes[index[u]], nodes[index[v]])
         if not outgoing:
             a, b = b, a

@@ -295,6 +295,16 @@ ranked_neighbours = PerNode(_ranked_neighbours)
 """``neighbours(G, key)`` with the rank of each one's strongest link to ``key``."""
 
 
+def _strongest_links(
+    G: nx.MultiDiGraph, key: EntityKey
+) -> Mapping[EntityKey, tuple[Relation, bool]]:
+    return {v: strongest_link(G, key, v, rank) for v, rank in ranked_neighbours(G, key)}
+
+
+strongest_links = PerNode(_strongest_links)
+"""Each neighbour's ``strongest_link`` with the node: every picture around it asks again."""
+
+
 def neighbours(G: nx.MultiDiGraph, key: EntityKey) -> list[EntityKey]:
     return sorted((set(G.successors(key)) | set(G.predecessors(key))) - {key})
 
@@ -402,6 +412,7 @@ def _render_legend(scene: Scene) -> list[str]:
 
 def _render_edges(G: nx.MultiDiGraph, scene: Scene) -> list[str]:
     lines = [f'<g class="gg-links" fill="none" stroke-width="{num(scene.stroke)}">']
+    titles = [node_text(G, n.key).title for n in scene.nodes] if scene.edge_titles else []
     for kind in KIND_STYLES:
         mine = [e for e in scene.edges if e.kind is kind]
         if not mine:
@@ -411,9 +422,9 @@ def _render_edges(G: nx.MultiDiGraph, scene: Scene) -> list[str]:
             far = ' class="gg-far"' if e.far else ""
             far += _depth_attrs(e.depth)
             head = f'<path{far} d="{e.d}" data-e="{e.source} {e.target}"'
-            if scene.edge_titles:
-                a, b = (node_text(G, scene.nodes[i].key).title for i in (e.source, e.target))
-                lines.append(f"{head}><title>{a} {kind} {b}</title></path>")
+            if titles:
+                said = f"{titles[e.source]} {kind} {titles[e.target]}"
+                lines.append(f"{head}><title>{said}</title></path>")
             else:
                 lines.append(head + "/>")
         lines.append("</g>")
@@ -428,13 +439,31 @@ def _depth_attrs(depth: int) -> str:
     return f' data-d="{depth}"' + (' display="none"' if depth > 1 else "")
 
 
+_Opening = tuple[str, str, bool, int]  # css, href, zoomable, depth
+_openings: PerNode[dict[_Opening, str]] = PerNode(lambda G, key: {})
+
+
+def _node_opening(G: nx.MultiDiGraph, n: Node, url: str, zoomable: bool) -> str:
+    """Return a node's opening link tag and title; a node recurs in some 35 pictures alike."""
+    kept = _openings(G, n.key)
+    which = (n.css, url, zoomable, n.depth)
+    found = kept.get(which)
+    if found is None:
+        text = node_text(G, n.key)
+        css = f"gg-node {n.css}" if n.css else "gg-node"
+        extra = f' data-aliases="{text.aliases}"' if text.aliases and zoomable else ""
+        depth = _depth_attrs(n.depth)
+        href = esc(url)
+        found = kept[which] = (
+            f'<a class="{css}" href="{href}" xlink:href="{href}" data-key="{text.key}" '
+            f'data-tags="{text.tags}"{extra}{depth}><title>{text.title}</title>'
+        )
+    return found
+
+
 def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, scene: Scene, halo: str) -> str:
     """Write one node as a link: title, tap area, circle and label; ``halo`` is the label stroke."""
-    url = esc(href(n.key))
-    text = node_text(G, n.key)
-    css = f"gg-node {n.css}" if n.css else "gg-node"
-    extra = f' data-aliases="{text.aliases}"' if text.aliases and scene.zoom is not None else ""
-    depth = _depth_attrs(n.depth) if n.depth else ""
+    opening = _node_opening(G, n, href(n.key), scene.zoom is not None)
     tone = f' class="gg-c{n.tone}"' if n.tone >= 0 else ""
     hit = ""
     if n.hit is not None:
@@ -453,8 +482,7 @@ def _render_node(G: nx.MultiDiGraph, n: Node, href: Href, scene: Scene, halo: st
             f'stroke-width="{halo}"{bold}>{esc(n.label)}</text>'
         )
     return (
-        f'<a class="{css}" href="{url}" xlink:href="{url}" data-key="{text.key}" '
-        f'data-tags="{text.tags}"{extra}{depth}><title>{text.title}</title>{hit}'
+        f"{opening}{hit}"
         f'<circle{tone} cx="{num(n.x)}" cy="{num(n.y)}" r="{num(n.r)}" fill="{n.fill}"/>'
         f"{label}</a>"
     )
