@@ -8,6 +8,7 @@ dangling links and failed demos as warnings (so ``--strict`` fails on them).
 
 from __future__ import annotations
 
+import errno
 import logging
 import marshal
 import os
@@ -142,6 +143,11 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         build that stops on content errors leaves the last site as it was.
         """
         self._run: _IncrementalRun | None = None
+        if config.theme.name != "material":
+            raise PluginError(
+                f"glossgraph writes its pages for the Material theme, not {config.theme.name!r}:"
+                " set `theme: {name: material}` in mkdocs.yml (pip package mkdocs-material)"
+            )
         self._source_dirs = {self._path(config, self.config.entities)}
         for name, value in _OVERRIDES.items():
             self.config[name] = value
@@ -187,9 +193,9 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Put the docs tree's files in place of the entity sources."""
         built = self._built
-        docs_dir = Path(config.docs_dir).resolve()
+        docs_dir = Path(config.docs_dir)  # as MkDocs spells it, and so its source paths
         self._source_dirs.add(self._path(config, self.config.entities))
-        if docs_dir in self._source_dirs:
+        if docs_dir.resolve() in self._source_dirs:
             for source in [f for f in files if _inside(f, docs_dir)]:
                 files.remove(source)
         for path, content in built.tree.files.items():
@@ -273,7 +279,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         gate = BuildGate(time.monotonic)
         _GATE[0] = gate
         _LATER[0] = LaterIndex(_log_index)
-        folders = [self._path(config, f) for f in (self.config.entities, self.config.demos)]
+        folders = [self._watched(config, f) for f in (self.config.entities, self.config.demos)]
         self._mkdocs_observer = watch_content(server, folders, gate.change)
         server.build_delay = gate.quiet  # MkDocs waits this long for saves to stop
         mkdocs_builder = server.builder
@@ -319,12 +325,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
                 ("cache", "cache_dir"),
             )
         }
-        try:
+        with _usage_errors_as_plugin_errors():
             check_output_folder(Path(config.site_dir), "site_dir", protected)
-        except UsageError as error:
-            if _RAISE_CONTENT_ERRORS[0]:
-                raise
-            raise PluginError(str(error)) from None
 
     def _reading(self) -> ReadPolicy:
         try:
@@ -370,7 +372,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             else None,
         )
         try:
-            return build_docs(options)
+            with _usage_errors_as_plugin_errors():  # a missing entities folder, say
+                return build_docs(options)
         except ContentBlocked as blocked:
             if _RAISE_CONTENT_ERRORS[0]:
                 raise
@@ -387,6 +390,16 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     def _path(config: MkDocsConfig, value: str) -> Path:
         base_dir = Path(config.config_file_path or ".").resolve().parent
         return (base_dir / value).resolve()
+
+    @staticmethod
+    def _watched(config: MkDocsConfig, value: str) -> Path:
+        """Return a folder as MkDocs spells its own watches: absolute, symlinks kept.
+
+        A symlinked entities folder pointed elsewhere is then heard, and MkDocs'
+        watch of the same folder is found to hand over.
+        """
+        base_dir = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        return Path(os.path.abspath(os.path.join(base_dir, value)))
 
 
 def _keep_search_box_only(config: MkDocsConfig) -> None:
@@ -574,6 +587,17 @@ def _toc_slugify(config: MkDocsConfig) -> Slugify | None:
     return found if callable(found) else None
 
 
+@contextmanager
+def _usage_errors_as_plugin_errors() -> Iterator[None]:
+    """Let MkDocs report a usage error in one line: ``glossgraph build`` reports its own."""
+    try:
+        yield
+    except UsageError as error:
+        if _RAISE_CONTENT_ERRORS[0]:
+            raise
+        raise PluginError(str(error)) from None
+
+
 def _inside(file: File, folder: Path) -> bool:
     """Return whether a file is a source in ``folder`` (not a theme or generated file)."""
     return file.generated_by is None and Path(file.abs_src_path or "/").is_relative_to(folder)
@@ -743,6 +767,14 @@ def serve_site(command: SiteCommand) -> None:
             )
         except (Abort, PluginError, ConfigurationError) as error:
             raise BuildError(str(error).strip() or type(error).__name__) from None
+        except OSError as error:  # binding the address: the only OSError serve lets out
+            if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+                raise
+            where = command.dev_addr or "the config's dev_addr (127.0.0.1:8000 unless set)"
+            raise UsageError(
+                f"cannot serve on {where}: {error.strerror};"
+                " choose another address with --dev-addr HOST:PORT"
+            ) from None
 
 
 @contextmanager
@@ -792,7 +824,7 @@ def _hide_dirty_notices(record: logging.LogRecord) -> bool:
 
 
 def _write_builtin_config(command: SiteCommand, folder: Path) -> Path:
-    entities = (command.entities or Path("entities")).resolve()
+    entities = _kept_link(command.entities or Path("entities"))
     if not entities.is_dir():
         raise UsageError(f"no entities folder at {entities} (use --entities DIR)")
     config: dict[str, Any] = site_config("Glossary", str(entities), ())
@@ -805,13 +837,18 @@ def _write_builtin_config(command: SiteCommand, folder: Path) -> Path:
 
 
 def _plugin_paths(command: SiteCommand, entities: Path) -> Mapping[str, str]:
-    demos = (command.demos or Path("demos")).resolve()
+    demos = _kept_link(command.demos or Path("demos"))
     cache = Path(".glossgraph/cache").resolve()
     return {"entities": str(entities), "demos": str(demos), "cache_dir": str(cache)}
 
 
 def _absolute(path: Path | None) -> str | None:
-    return None if path is None else str(path.resolve())
+    return None if path is None else str(_kept_link(path))
+
+
+def _kept_link(path: Path) -> Path:
+    """Return ``path`` made absolute with its symlinks kept: a build reads where they point now."""
+    return Path(os.path.abspath(path))
 
 
 def _show_mkdocs_log() -> None:

@@ -168,6 +168,38 @@ def test_content_folders_are_polled_faster_and_every_kind_of_change_is_heard(
             observer.join()
 
 
+def test_a_symlinked_folder_pointed_elsewhere_is_heard(
+    tmp_path: Path, server: LiveReloadServer
+) -> None:
+    """The link is watched, not where it pointed when serve started."""
+    for name in ("v1", "v2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.md").write_text(f"{name}\n")
+    entities = tmp_path / "entities"
+    entities.symlink_to("v1", target_is_directory=True)
+    changes = threading.Event()
+    mkdocs_own = watching.watch_content(server, [entities], changes.set)
+    server.observer.start()
+    swap = tmp_path / "swap"
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("pointed at v2", lambda: (swap.symlink_to("v2"), os.replace(swap, entities))),
+        ("an edit in v2", lambda: (tmp_path / "v2" / "a.md").write_text("v2 again\n")),
+        ("the link gone", entities.unlink),
+        ("the link back, to v1", lambda: entities.symlink_to("v1", target_is_directory=True)),
+        ("an edit in v1", lambda: (tmp_path / "v1" / "a.md").write_text("v1 again\n")),
+    ]
+    try:
+        for what, step in steps:
+            time.sleep(0.25)
+            changes.clear()
+            step()
+            assert changes.wait(1.0), what
+    finally:
+        for observer in (server.observer, mkdocs_own):
+            observer.stop()
+            observer.join()
+
+
 def test_folders_too_large_to_poll_faster_are_polled_at_mkdocs_pace(
     tmp_path: Path, server: LiveReloadServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

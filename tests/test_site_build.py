@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import sys
@@ -256,3 +257,59 @@ def test_export_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not empty"):
         export_docs(tree, tmp_path / "mine", "Site")
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def _mkdocs(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "mkdocs"), *argv], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_a_missing_entities_folder_is_one_line_in_plain_mkdocs(tmp_path: Path) -> None:
+    """``mkdocs build`` (as every ``serve`` rebuild) reports it as MkDocs' plugin error."""
+    write_tree_into(
+        tmp_path,
+        {
+            "mkdocs.yml": "site_name: T\ndocs_dir: docs\ntheme: material\nplugins: [glossgraph]\n",
+            "docs/index.md": "# T\n",
+        },
+    )
+    result = _mkdocs(tmp_path, "build", "-q")
+    assert result.returncode == 1
+    assert "entities folder" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_config_reached_through_a_symlink_builds_no_raw_entity_page(tmp_path: Path) -> None:
+    real = write_tree_into(tmp_path / "real", dict(SITE))
+    (real / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: entities\ntheme: material\nplugins:\n  - search\n  - glossgraph\n",
+        "utf-8",
+    )
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    result = glossgraph(tmp_path, "build", "--config", "link/mkdocs.yml", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "concepts" / "neural-network" / "index.html").is_file()
+    assert not (tmp_path / "out" / "neural-network").exists()  # the source as a page
+
+
+def test_serve_on_a_busy_port_says_so(tmp_path: Path) -> None:
+    write_tree_into(tmp_path, {k: v for k, v in SITE.items() if k.endswith(".md")})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = glossgraph(tmp_path, "serve", "--dev-addr", f"127.0.0.1:{port}")
+    assert result.returncode == 2, result.stderr
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "--dev-addr" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_another_theme_is_refused_with_what_to_set(tmp_path: Path) -> None:
+    write_tree_into(tmp_path, {k: v for k, v in SITE.items() if k.endswith(".md")})
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: entities\nplugins: [glossgraph]\n", "utf-8"
+    )
+    result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+    assert result.returncode == 1
+    assert "Material theme, not 'mkdocs'" in result.stderr and "Traceback" not in result.stderr
