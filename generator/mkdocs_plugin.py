@@ -143,15 +143,15 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         build that stops on content errors leaves the last site as it was.
         """
         self._run: _IncrementalRun | None = None
+        self._source_dirs = {self._path(config, self.config.entities)}
+        for name, value in _OVERRIDES.items():
+            self.config[name] = value
+        self._check_site_dir(config)
         if config.theme.name != "material":
             raise PluginError(
                 f"glossgraph writes its pages for the Material theme, not {config.theme.name!r}:"
                 " set `theme: {name: material}` in mkdocs.yml (pip package mkdocs-material)"
             )
-        self._source_dirs = {self._path(config, self.config.entities)}
-        for name, value in _OVERRIDES.items():
-            self.config[name] = value
-        self._check_site_dir(config)
         if not config.nav:
             config.nav = list(NAV)
         css, js = asset_urls(asset_files())
