@@ -17,8 +17,8 @@ compares what is on disk now with what was there, whatever happened.
 The content folders always move to an observer of their own (MkDocs' docs
 folder is often the entities); MkDocs' other watches (mkdocs.yml, the theme)
 stay on its own observer, which is then started here, since the server starts
-only the observer it holds. That observer's poll stops for good the first
-time a watched folder is missing, as it is for a moment while a checkout or a
+only the observer it holds. watchdog's own poll (MkDocs') stops for good the
+first time a watched folder is missing, as it is for a moment while a checkout or a
 script replaces it (``rm -r entities && cp -r new entities``); ours polls a
 missing folder as an empty one, so its files read as deleted, and as created
 when it is back, and a folder that does not exist yet is heard once it does.
