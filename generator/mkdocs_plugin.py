@@ -40,7 +40,7 @@ from generator.demos.downloads import RepoLinks, repo_links
 from generator.demos.model import DEFAULT_CACHE_DIR
 from generator.demos.resources import MemoryLimit, parse_memory_limit
 from generator.errors import BuildError, UsageError
-from generator.headings import Slugify
+from generator.headings import Slugify, default_slugify
 from generator.incremental import (
     BuildState,
     Digest,
@@ -64,6 +64,7 @@ from generator.model import SiteUrl
 from generator.outputs import check_output_folder
 from generator.reading import ReadPolicy, parse_size
 from generator.rebuilds import BuildGate, run_current
+from generator.render.docstree import DocsTree
 from generator.render.fragments import Fragments
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
@@ -152,6 +153,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
                 f"glossgraph writes its pages for the Material theme, not {config.theme.name!r}:"
                 " set `theme: {name: material}` in mkdocs.yml (pip package mkdocs-material)"
             )
+        _add_needed_extensions(config)
         if not config.nav:
             config.nav = list(NAV)
         css, js = asset_urls(asset_files())
@@ -196,12 +198,19 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         docs_dir = Path(config.docs_dir)  # as MkDocs spells it, and so its source paths
         self._source_dirs.add(self._path(config, self.config.entities))
         if docs_dir.resolve() in self._source_dirs:
-            for source in [f for f in files if _inside(f, docs_dir)]:
+            sources = [f for f in files if _inside(f, docs_dir)]
+            for source in sources:
                 files.remove(source)
+            _name_left_out([f for f in sources if not f.src_uri.endswith(".md")], built.tree)
         for path, content in built.tree.files.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
+                if existing.generated_by is None:
+                    log.warning(
+                        f"{path} is replaced by the page glossgraph writes there;"
+                        " rename yours to keep it"
+                    )
             level = InclusionLevel.UNDEFINED if path in _NAV_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=content, inclusion=level))
         if self._run is not None:
@@ -402,6 +411,31 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         return Path(os.path.abspath(os.path.join(base_dir, value)))
 
 
+# What the generated Markdown uses, each with what else does the same job.
+_NEEDED_EXTENSIONS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("attr_list", frozenset({"attr_list"})),  # the lead, image sizes, excluded headings
+    ("admonition", frozenset({"admonition"})),  # callouts
+    ("pymdownx.details", frozenset({"pymdownx.details"})),  # folded callouts
+    ("pymdownx.superfences", frozenset({"pymdownx.superfences", "fenced_code"})),  # demo code
+)
+
+
+def _add_needed_extensions(config: MkDocsConfig) -> None:
+    """Add the Markdown extensions our pages are written with, where mkdocs.yml lacks them.
+
+    Without them a page shows ``{: .gg-lead }`` and callouts as text; the
+    addition is said once, with how to choose their options instead.
+    """
+    have = {str(name).removeprefix("markdown.extensions.") for name in config.markdown_extensions}
+    added = [name for name, same in _NEEDED_EXTENSIONS if not have & same]
+    if added:
+        config.markdown_extensions.extend(added)
+        log.info(
+            f"added the Markdown extensions its pages need: {', '.join(added)}"
+            " (list them under markdown_extensions in mkdocs.yml to set their options)"
+        )
+
+
 def _keep_search_box_only(config: MkDocsConfig) -> None:
     """Keep Material's search box but not its index: Pagefind indexes the built pages.
 
@@ -485,6 +519,8 @@ class _IncrementalRun:
         pages: dict[SourceUri, PageRecord] = {}
         for file in files.documentation_pages():
             uri = SourceUri(file.src_uri)
+            if uri not in self.sources:  # added after on_files (a blog's archive): always built
+                continue
             source, rendered = self.sources[uri]
             output = Path(file.abs_dest_path)
             written = file_digest(output) if rendered else self._kept(uri)
@@ -581,10 +617,42 @@ def _add_overrides(config: MkDocsConfig) -> None:
 
 
 def _toc_slugify(config: MkDocsConfig) -> Slugify | None:
-    """Return the ``slugify`` configured for the ``toc`` extension, if any."""
+    """Return how the ``toc`` extension makes heading ids, where mkdocs.yml changes it.
+
+    That is its ``slugify`` and its ``separator`` (``-`` unless set).
+    """
     options = config.mdx_configs.get("toc", {})
-    found = options.get("slugify") if isinstance(options, dict) else None
-    return found if callable(found) else None
+    if not isinstance(options, dict):
+        return None
+    found = options.get("slugify")
+    chosen: Slugify | None = found if callable(found) else None
+    separator = options.get("separator")
+    if not isinstance(separator, str) or separator == "-":
+        return chosen
+    base = chosen or default_slugify()
+    return lambda text, _: base(text, separator)
+
+
+def _name_left_out(sources: list[File], tree: DocsTree) -> None:
+    """Warn of each file of the entities folder that no page publishes (CNAME, a stylesheet).
+
+    A file a concept shows or links to is published as a copy, perhaps under
+    another path, so it is recognised by its bytes.
+    """
+    if not sources:
+        return
+    published = {digest(content) for content in tree.files.values() if isinstance(content, bytes)}
+    for source in sources:
+        try:
+            kept = digest(Path(source.abs_src_path or "").read_bytes()) in published
+        except OSError:
+            kept = False
+        if not kept:
+            log.warning(
+                f"{source.src_uri} in the entities folder is not published: only the concepts"
+                " and the files they show or link to are; give the site's own files a"
+                " docs_dir of their own"
+            )
 
 
 @contextmanager
@@ -748,7 +816,11 @@ def build_site(command: SiteCommand) -> None:
         _RAISE_CONTENT_ERRORS[0] = True
         try:
             config = load_config(config_file, strict=command.strict or None, site_dir=site_dir)
-            build(config, dirty=True)
+            config.plugins.on_startup(command="build", dirty=True)  # as `mkdocs build` does
+            try:
+                build(config, dirty=True)
+            finally:
+                config.plugins.on_shutdown()
         except (Abort, PluginError, ConfigurationError) as error:
             raise BuildError(str(error).strip() or type(error).__name__) from None
 

@@ -313,3 +313,67 @@ def test_another_theme_is_refused_with_what_to_set(tmp_path: Path) -> None:
     result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
     assert result.returncode == 1
     assert "Material theme, not 'mkdocs'" in result.stderr and "Traceback" not in result.stderr
+
+
+MINIMAL = "site_name: T\ndocs_dir: docs\ntheme: material\nplugins: [search, glossgraph]\n"
+
+
+def _own_config(tmp_path: Path, config: str, extra: Mapping[str, str] | None = None) -> Path:
+    write_tree_into(tmp_path, SITE)
+    write_tree_into(tmp_path, {"mkdocs.yml": config, "docs/about.md": "# About\n", **(extra or {})})
+    return tmp_path
+
+
+def test_a_config_without_our_extensions_gets_them_added(tmp_path: Path) -> None:
+    _own_config(tmp_path, MINIMAL)
+    result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    assert "added the Markdown extensions its pages need: attr_list" in result.stderr
+    page = (tmp_path / "out" / "concepts" / "neural-network" / "index.html").read_text("utf-8")
+    assert "{: .gg-lead }" not in page and "data-search-exclude }" not in page
+    assert 'class="gg-lead"' in page
+
+
+def test_own_pages_that_a_generated_one_replaces_are_named(tmp_path: Path) -> None:
+    _own_config(tmp_path, MINIMAL, {"docs/index.md": "# My own home\n"})
+    result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    assert "index.md is replaced by the page glossgraph writes there" in result.stderr
+    assert "about.md is replaced" not in result.stderr  # the author's own page is kept
+
+
+def test_site_files_in_the_entities_folder_are_named_when_left_out(tmp_path: Path) -> None:
+    config = "site_name: T\ndocs_dir: entities\ntheme: material\nplugins: [search, glossgraph]\n"
+    _own_config(tmp_path, config, {"entities/CNAME": "glossary.example.org\n"})
+    result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    assert "CNAME in the entities folder is not published" in result.stderr
+    assert "plot.png" not in result.stderr  # an image a concept shows is published
+
+
+def test_heading_links_follow_the_toc_separator(tmp_path: Path) -> None:
+    config = MINIMAL + "markdown_extensions:\n  - attr_list\n  - toc:\n      separator: _\n"
+    _own_config(
+        tmp_path,
+        config,
+        {"entities/artificial-neuron.md": "---\nsummary: A unit.\n---\n## Why it matters\n"},
+    )
+    (tmp_path / "entities" / "xss.md").write_text(
+        "---\nsummary: S.\n---\nSee [[artificial-neuron#Why it matters]].\n", "utf-8"
+    )
+    result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    target = (tmp_path / "out" / "concepts" / "artificial-neuron" / "index.html").read_text()
+    assert 'id="why_it_matters"' in target
+    linking = (tmp_path / "out" / "concepts" / "xss" / "index.html").read_text("utf-8")
+    assert "#why_it_matters" in linking and "#why-it-matters" not in linking
+
+
+def test_other_plugins_get_their_startup_and_new_pages(tmp_path: Path) -> None:
+    """A blog adds archive pages after our files; optimize needs its on_startup."""
+    config = MINIMAL.replace("[search, glossgraph]", "[search, blog, glossgraph, optimize]")
+    post = "---\ndate: 2024-01-02\n---\n# A post\n\nWritten.\n"
+    _own_config(tmp_path, config, {"docs/blog/index.md": "# Blog\n", "docs/blog/posts/a.md": post})
+    result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "KeyError" not in result.stderr and "has no attribute" not in result.stderr
