@@ -377,3 +377,17 @@ def test_other_plugins_get_their_startup_and_new_pages(tmp_path: Path) -> None:
     result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
     assert "Traceback" not in result.stderr, result.stderr
     assert "KeyError" not in result.stderr and "has no attribute" not in result.stderr
+
+
+def test_open_graph_tags_escape_an_authors_own_front_matter(tmp_path: Path) -> None:
+    page = '---\ntitle: Say "hi" & <b>bye</b>\ndescription: A <i>short</i> one\n---\n# Hi\n'
+    _own_config(tmp_path, MINIMAL, {"docs/about.md": page})
+    result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "about" / "index.html").read_text("utf-8")
+    assert (
+        '<meta property="og:title" content="Say &#34;hi&#34; &amp; &lt;b&gt;bye&lt;/b&gt;">' in html
+    )
+    assert '<meta property="og:description" content="A &lt;i&gt;short&lt;/i&gt; one">' in html
+    concept = (tmp_path / "out" / "concepts" / "xss" / "index.html").read_text("utf-8")
+    assert 'og:title" content="&lt;script&gt;alert(1)&lt;/script&gt;"' in concept  # once, not twice

@@ -35,6 +35,14 @@ DESCRIPTION_MAX = 300
 _NO_WRAP = 2**31 - 1  # libyaml's emitter takes an int; no title is that long
 
 
+ESCAPED_META = "gg_escaped: true\n"
+"""Tells the theme's Open Graph tags that title and description are HTML already.
+
+A page of the author's own has no such line: its front matter is text, escaped
+where the tags print it.
+"""
+
+
 def page_meta(
     title: str | None = None,
     *,
@@ -56,6 +64,8 @@ def page_meta(
     # The navigation is four items, already shown as tabs: its sidebar would
     # only take width from figures and tables.
     lines = ["hide:\n  - navigation\n"]
+    if title is not None or description:
+        lines.append(ESCAPED_META)
     if title is not None:
         escaped = html.escape(" ".join(title.split()), quote=True)
         lines.append(_yaml_field("title", escaped))
