@@ -197,8 +197,11 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         built = self._built
         docs_dir = Path(config.docs_dir)  # as MkDocs spells it, and so its source paths
         self._source_dirs.add(self._path(config, self.config.entities))
-        if docs_dir.resolve() in self._source_dirs:
-            sources = [f for f in files if _inside(f, docs_dir)]
+        real_docs = docs_dir.resolve()
+        for folder in self._source_dirs:  # the entities folder, or one inside the docs folder
+            if not folder.is_relative_to(real_docs):
+                continue
+            sources = [f for f in files if _inside(f, docs_dir / folder.relative_to(real_docs))]
             for source in sources:
                 files.remove(source)
             _name_left_out([f for f in sources if not f.src_uri.endswith(".md")], built.tree)

@@ -391,3 +391,15 @@ def test_open_graph_tags_escape_an_authors_own_front_matter(tmp_path: Path) -> N
     assert '<meta property="og:description" content="A &lt;i&gt;short&lt;/i&gt; one">' in html
     concept = (tmp_path / "out" / "concepts" / "xss" / "index.html").read_text("utf-8")
     assert 'og:title" content="&lt;script&gt;alert(1)&lt;/script&gt;"' in concept  # once, not twice
+
+
+def test_entities_inside_the_docs_folder_are_not_published_raw(tmp_path: Path) -> None:
+    config = MINIMAL + "  - glossgraph:\n      entities: docs/entities\n"
+    config = config.replace("plugins: [search, glossgraph]\n", "plugins:\n  - search\n")
+    tree = {f"docs/{k}": v for k, v in SITE.items()}
+    write_tree_into(tmp_path, {**tree, "mkdocs.yml": config, "docs/about.md": "# About\n"})
+    result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "concepts" / "neural-network" / "index.html").is_file()
+    assert (tmp_path / "out" / "about" / "index.html").is_file()
+    assert not (tmp_path / "out" / "entities").exists()  # the sources, unrendered
