@@ -419,8 +419,7 @@ _NEEDED_EXTENSIONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("attr_list", frozenset({"attr_list"})),  # the lead, image sizes, excluded headings
     ("admonition", frozenset({"admonition"})),  # callouts
     ("pymdownx.details", frozenset({"pymdownx.details"})),  # folded callouts
-    ("pymdownx.superfences", frozenset({"pymdownx.superfences", "fenced_code"})),  # demo code
-)
+)  # and fenced code, for demos: MkDocs always adds fenced_code
 
 
 def _add_needed_extensions(config: MkDocsConfig) -> None:
