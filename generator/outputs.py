@@ -30,3 +30,14 @@ def check_output_folder(folder: Path, option: str, protected: Mapping[str, Path]
                 f"{option} '{folder}' overlaps the {name} folder '{path}': writing there would "
                 f"delete it; choose a folder outside {name}/ (e.g. site/)"
             )
+
+
+def check_output_file(path: Path, option: str, protected: Mapping[str, Path]) -> None:
+    """Raise UsageError if ``path`` lies in a folder in ``protected`` (a concept, say)."""
+    target = path.resolve()
+    for name, folder in protected.items():
+        if target.is_relative_to(folder.resolve()):
+            raise UsageError(
+                f"{option} '{path}' lies in the {name} folder '{folder}': writing there would"
+                f" change the glossary itself; write it outside {name}/"
+            )

@@ -288,13 +288,24 @@ def test_export_graphml_to_file_loads_back(
     assert ("attention", "softmax", "requires") in set(graph.edges(keys=True))
 
 
-@pytest.mark.parametrize("target", ["missing/graph.json", "entities"])
 def test_export_to_an_unwritable_place_is_a_usage_error(
+    glossary: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "export", "-o", "missing/graph.json")
+    assert code == 2
+    assert err.startswith("glossgraph: error: cannot write 'missing/graph.json': ")
+
+
+@pytest.mark.parametrize("target", ["entities/attention.md", "entities", "entities/new.json"])
+def test_export_never_writes_into_the_entities_folder(
     glossary: Path, capsys: pytest.CaptureFixture[str], target: str
 ) -> None:
+    concept = glossary / "entities" / "attention.md"
+    before = concept.read_bytes()
     code, _, err = run(capsys, "export", "-o", target)
     assert code == 2
-    assert err.startswith(f"glossgraph: error: cannot write '{target}': ")
+    assert f"-o '{target}' lies in the entities folder" in err
+    assert concept.read_bytes() == before and not (glossary / "entities" / "new.json").exists()
 
 
 def test_argparse_usage_error_exits_2(glossary: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -269,7 +269,11 @@ def _answer(args: argparse.Namespace, answer: Callable[..., int]) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """Write the graph in ``--format`` to ``-o FILE`` or stdout."""
     from generator.export import export_graph
+    from generator.outputs import check_output_file
 
+    if args.output is not None:
+        protected = {"entities": args.entities, "demos": args.demos}
+        check_output_file(args.output, "-o", protected)
     graph = load_graph(args)
     warn_about_errors(graph.diagnostics)
     text = _skos_text(graph, args) if args.format.startswith("skos-") else None
