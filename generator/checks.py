@@ -205,11 +205,17 @@ def check_nodes(
 def check_math(entities: Iterable[Entity], report: Reporter) -> None:
     """Warn about each formula in a body that cannot be typeset (the page shows its source)."""
     for entity in entities:
-        line, counted = entity.body_line, 0  # line number of offset ``counted``
-        for problem in formula_errors(entity.body):
-            line += entity.body.count("\n", counted, problem.offset)
+        body = entity.body
+        # The line of offset ``counted`` and where it starts: each search runs
+        # from the last problem on, so a body of many problems costs linear time.
+        line, counted, line_start = entity.body_line, 0, 0
+        for problem in formula_errors(body):
+            breaks = body.count("\n", counted, problem.offset)
+            if breaks:
+                line += breaks
+                line_start = body.rfind("\n", counted, problem.offset) + 1
             counted = problem.offset
-            col = problem.offset - entity.body.rfind("\n", 0, problem.offset)
+            col = problem.offset - line_start + 1
             message = (
                 f"cannot typeset this formula: {problem.message}"
                 " (fix the TeX, or write \\$ for a literal dollar)"

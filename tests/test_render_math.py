@@ -452,3 +452,16 @@ def test_a_prime_follows_its_letter_at_full_size(text: str) -> None:
     html = render_math(text)
     assert "<msup>" not in html, f"{text}: a prime as a superscript is drawn raised twice"
     assert re.search(r'</mi>(</mrow>)?<mo lspace="0" rspace="0">[′″]</mo>', html)
+
+
+def _math_warnings(body: str) -> list[str]:
+    concept = Entity(
+        EntityKey("a"), "A", "", SourcePath("a.md"), body, 5, links=parse_links(body, 5)
+    )
+    return [str(d) for d in link_entities([concept], {}, None).diagnostics if "formula" in str(d)]
+
+
+def test_many_bad_formulas_on_many_lines_each_have_their_place() -> None:
+    body = "$\\foo$ $\\bar$\nok\n  $\\baz$\n"
+    places = [d.split(": warning")[0] for d in _math_warnings(body)]
+    assert places == ["a.md:5:2", "a.md:5:13", "a.md:7:4"]  # as before the linear scan
