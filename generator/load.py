@@ -144,6 +144,12 @@ def read_source(
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+def _opens_front_matter(text: str) -> bool:
+    """Return whether the first line of ``text`` is the ``---`` that opens front matter."""
+    first_end = text.find("\n")
+    return (text if first_end < 0 else text[:first_end]).rstrip() == "---"
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Return the front matter's YAML (None if absent), the body, and the body's first line."""
     first_end = text.find("\n")
@@ -376,6 +382,15 @@ def _load_file(
     yaml_text, body, body_line = split_front_matter(text)
     reader = _Reader(source, first_line=2)
     values = _read_fields(reader, yaml_text) if yaml_text is not None else {}
+    if yaml_text is None and _opens_front_matter(text):
+        reader.report(
+            1,
+            1,
+            "front matter is opened but never closed, so the file is read as body:"
+            " end the front matter with a line '---'",
+            "unclosed-front-matter",
+            Severity.WARNING,
+        )
     body, links = strip_comments(body, body_line)
     summary = values.get("summary")
     entity = Entity(

@@ -175,10 +175,14 @@ def test_unreadable_file_is_a_diagnostic(write_tree: TreeWriter, tmp_path: Path)
     assert str(diagnostics[0]).startswith("entities/missing.md:1:1: error: cannot read file: ")
 
 
-def test_unclosed_front_matter_is_body(write_tree: TreeWriter, tmp_path: Path) -> None:
+def test_unclosed_front_matter_is_body_and_said(write_tree: TreeWriter, tmp_path: Path) -> None:
     entity, diagnostics = _load(write_tree, tmp_path, "---\ntitle: x\nText.\n")
-    assert diagnostics == []
+    assert [str(d) for d in diagnostics] == [
+        "entities/a.md:1:1: warning: front matter is opened but never closed, so the file is"
+        " read as body: end the front matter with a line '---'"
+    ]
     assert entity is not None and entity.title == "a" and entity.body_line == 1
+    assert entity.body.startswith("---\ntitle: x\n")  # nothing is lost
 
 
 @pytest.mark.parametrize(
