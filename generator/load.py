@@ -153,8 +153,7 @@ def _opens_front_matter(text: str) -> bool:
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Return the front matter's YAML (None if absent), the body, and the body's first line."""
     first_end = text.find("\n")
-    first = text if first_end < 0 else text[:first_end]
-    if first.rstrip() != "---" or first_end < 0:
+    if first_end < 0 or not _opens_front_matter(text):
         return None, text, 1
     close = _FRONT_MATTER_END.search(text, first_end + 1)
     if close is None:

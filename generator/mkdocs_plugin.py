@@ -410,16 +410,13 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         A symlinked entities folder pointed elsewhere is then heard, and MkDocs'
         watch of the same folder is found to hand over.
         """
-        base_dir = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
-        return Path(os.path.abspath(os.path.join(base_dir, value)))
+        config_file = _kept_link(Path(config.config_file_path or "mkdocs.yml"))
+        return _kept_link(config_file.parent / value)
 
 
-# What the generated Markdown uses, each with what else does the same job.
-_NEEDED_EXTENSIONS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("attr_list", frozenset({"attr_list"})),  # the lead, image sizes, excluded headings
-    ("admonition", frozenset({"admonition"})),  # callouts
-    ("pymdownx.details", frozenset({"pymdownx.details"})),  # folded callouts
-)  # and fenced code, for demos: MkDocs always adds fenced_code
+# What the generated Markdown uses: the lead, image sizes and excluded headings,
+# callouts, folded callouts; and fenced code, for demos, which MkDocs always adds.
+_NEEDED_EXTENSIONS = ("attr_list", "admonition", "pymdownx.details")
 
 
 def _add_needed_extensions(config: MkDocsConfig) -> None:
@@ -429,7 +426,7 @@ def _add_needed_extensions(config: MkDocsConfig) -> None:
     addition is said once, with how to choose their options instead.
     """
     have = {str(name).removeprefix("markdown.extensions.") for name in config.markdown_extensions}
-    added = [name for name, same in _NEEDED_EXTENSIONS if not have & same]
+    added = [name for name in _NEEDED_EXTENSIONS if name not in have]
     if added:
         config.markdown_extensions.extend(added)
         log.info(
