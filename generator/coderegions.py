@@ -161,35 +161,58 @@ def _blocks(text: str) -> tuple[list[CodeRegion], list[Range]]:
     return blocks, paragraphs
 
 
-# A line that starts indented, with any other space, or quoted: only _blocks reads those.
-_OFF_MARGIN = re.compile(r"^(?:[^\S\n]|>)", re.MULTILINE)
-# A line that ends a paragraph where every line starts at the margin: blank, or an ATX heading.
-_MARGIN_BREAK = re.compile(r"^(?:#{1,6}(?:[ \t][^\n]*)?)?$", re.MULTILINE)
+# A line after the first that starts indented, with any other space, or quoted: only
+# _blocks reads those. Patterns that start with a line break are searched for it
+# quickly, where a ``^`` in MULTILINE mode is tried at every character.
+_OFF_MARGIN = re.compile(r"\n(?:[^\S\n]|>)")
+# A line that ends a paragraph where every line starts at the margin: blank, or an ATX
+# heading; the first line's break is matched without the line break before it.
+_BREAK_LINE = r"(?:#{1,6}(?:[ \t][^\n]*)?)?(?=\n|\Z)"
+_FIRST_BREAK = re.compile(_BREAK_LINE)
+_MARGIN_BREAK = re.compile(r"\n" + _BREAK_LINE)
 
 
-def _margin_paragraphs(text: str) -> list[Range] | None:
-    """Return ``_blocks(text)``'s paragraphs when it can have no block, else None.
+def _off_margin(text: str) -> bool:
+    """Return whether a line of ``text`` starts with a space other than a line break, or '>'."""
+    first = text[:1]
+    return first == ">" or (first.isspace() and first != "\n") or bool(_OFF_MARGIN.search(text))
 
-    With no fence marker and every line at the margin (nothing indented or
-    quoted), there is no code block, a blank line is an empty one, and the
-    paragraphs are what lies between empty lines and ATX headings, each
-    heading a paragraph of its own: one regex scan instead of a loop over
-    lines. Most bodies are like this.
+
+def _margin_breaks(text: str) -> list[Range]:
+    """Return the ranges of the blank lines and ATX headings of ``text``, in order."""
+    first = _FIRST_BREAK.match(text)
+    breaks = [first.span()] if first is not None else []
+    breaks.extend((match.start() + 1, match.end()) for match in _MARGIN_BREAK.finditer(text))
+    return breaks
+
+
+def _margin_ticked(text: str) -> list[Range] | None:
+    """Return ``_blocks(text)``'s paragraphs that hold a backtick when it can have no block.
+
+    None means it may have one. With no fence marker and every line at the
+    margin (nothing indented or quoted), there is no code block, a blank line
+    is an empty one, and a paragraph is what lies between empty lines and ATX
+    headings, each heading a paragraph of its own. So one regex scan finds
+    those breaks, and only a paragraph a backtick falls in is looked at: code
+    spans are all that such a text can hold. Most bodies are like this.
     """
-    if "```" in text or "~~~" in text or _OFF_MARGIN.search(text):
+    if "```" in text or "~~~" in text or _off_margin(text):
         return None
-    paragraphs: list[Range] = []
-    pos = 0
-    for match in _MARGIN_BREAK.finditer(text):
-        start, end = match.span()
-        if start > pos:
-            paragraphs.append((pos, start))
-        if end > start:
-            paragraphs.append((start, end))
-        pos = end + 1
-    if pos < len(text):
-        paragraphs.append((pos, len(text)))
-    return paragraphs
+    breaks = _margin_breaks(text)
+    starts = [start for start, _ in breaks]
+    ticked: list[Range] = []
+    tick = text.find("`")
+    while tick >= 0:
+        at = bisect_right(starts, tick) - 1  # the last break starting at or before the tick
+        if at >= 0 and tick < breaks[at][1]:
+            paragraph = breaks[at]  # a heading
+        else:
+            start = breaks[at][1] + 1 if at >= 0 else 0
+            end = breaks[at + 1][0] if at + 1 < len(breaks) else len(text)
+            paragraph = (start, end)
+        ticked.append(paragraph)
+        tick = text.find("`", paragraph[1])
+    return ticked
 
 
 def _fence_from(
@@ -311,8 +334,8 @@ def code_regions(text: str) -> tuple[CodeRegion, ...]:
     """
     if "`" not in text and "~~~" not in text:
         return ()
-    simple = _margin_paragraphs(text)
-    fences, paragraphs = ([], simple) if simple is not None else _blocks(text)
+    ticked = _margin_ticked(text)
+    fences, paragraphs = ([], ticked) if ticked is not None else _blocks(text)
     spans = [span for start, end in paragraphs for span in _spans(text, start, end)]
     return tuple(sorted((*fences, *spans), key=lambda region: region.span))
 

@@ -28,6 +28,12 @@ _TAG = re.compile(r"<[^<>\n]*>")
 _STARS = re.compile(r"\*+")
 _UNDERSCORES = re.compile(r"(?<!\w)_+|_+(?!\w)")
 _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
+# Whole-body scans (see _raw_headings); patterns that start with a line break are
+# searched for it quickly, where MULTILINE's ``^`` is tried at every character.
+_ATX_LINE = r"( {0,3}(#{1,6})(?:[ \t][^\n]*)?)(?=\n|\Z)"
+_FIRST_ATX = re.compile(_ATX_LINE)
+_LATER_ATX = re.compile(r"\n" + _ATX_LINE)
+_UNDERLINE = re.compile(r"\n {0,3}(?:=+|-+)[ \t]*(?=\n|\Z)")
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 
 
@@ -71,6 +77,23 @@ def _atx_text(line: str, hashes: int) -> str:
 def _raw_headings(body: str) -> Iterator[tuple[int, str, int]]:
     """Yield (level, raw text, line start) for each ATX and setext heading outside code."""
     blocks = [region.span for region in code_regions(body) if region.block]
+    if _UNDERLINE.search(body) is None:
+        # No line after the first can underline a setext heading, and an ATX heading
+        # needs no other line: one scan finds them all.
+        first = _FIRST_ATX.match(body)
+        found = [first] if first is not None else []
+        found.extend(_LATER_ATX.finditer(body))
+        for match in found:
+            start = match.start(1)
+            if not inside(blocks, start):
+                hashes = len(match.group(2))
+                yield hashes, _atx_text(match.group(1).lstrip(" "), hashes), start
+        return
+    yield from _line_headings(body, blocks)
+
+
+def _line_headings(body: str, blocks: list[tuple[int, int]]) -> Iterator[tuple[int, str, int]]:
+    """Yield ``_raw_headings(body)``, reading line by line (``blocks``: its code blocks)."""
     previous: tuple[int, int] | None = None  # the line before, if it starts a block of text
     after_blank = True
     for start, end in _lines(body):

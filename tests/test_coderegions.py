@@ -129,13 +129,17 @@ MARGIN_PIECES += ["a", "b c", "\xa0", "\x0c", "<b>", "\\"]
 @settings(max_examples=2_000, deadline=None)  # each example is cheap
 @given(st.lists(st.sampled_from(MARGIN_PIECES), max_size=14).map("".join))
 def test_margin_paragraphs_are_the_line_scan_paragraphs(text: str) -> None:
-    """The one-regex paragraphs, where they apply, are exactly those of the line-by-line scan."""
-    fast = coderegions._margin_paragraphs(text)
+    """The one-regex paragraphs, where they apply, are the line scan's paragraphs with a tick."""
+    fast = coderegions._margin_ticked(text)
     if fast is not None:
-        assert coderegions._blocks(text) == ([], fast)
+        fences, paragraphs = coderegions._blocks(text)
+        assert fences == []
+        assert fast == [(a, b) for a, b in paragraphs if "`" in text[a:b]]
 
 
 def test_margin_paragraphs_apply_to_plain_bodies_only() -> None:
-    assert coderegions._margin_paragraphs("a `b`\n\n## H\nc\n") == [(0, 6), (7, 11), (12, 14)]
+    body = "a `b`\n\n## H `x`\nc\n\nd `e` f\ng `h`\n"
+    assert coderegions._margin_ticked(body) == [(0, 6), (7, 15), (19, 33)]
+    assert [r.span for r in code_regions(body)] == [(2, 5), (12, 15), (21, 24), (29, 32)]
     for off_margin in ("a\n    code\n", "> quoted `x`\n", "a\n```\nx\n```\n", " a `b`\n"):
-        assert coderegions._margin_paragraphs(off_margin) is None
+        assert coderegions._margin_ticked(off_margin) is None

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 from cputime import cpu_seconds
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator import headings
+from generator.coderegions import code_regions
 from generator.headings import block_ids, default_slugify, page_headings
 
 SLUGIFY = default_slugify()
@@ -87,3 +91,15 @@ def test_repeated_headings_take_linear_time() -> None:
     repeated = "# h\n" * 8000
     distinct = "".join(f"# h{n}\n" for n in range(8000))
     assert _cpu(repeated) < max(_cpu(distinct), 0.01) * 5
+
+
+HEADING_PIECES = ["\n", "\n\n", " ", "   ", "\t", "#", "## ", "####### ", "=", "--", "- ", "***"]
+HEADING_PIECES += ["```", "~~~", "    ", "> ", "a", "b c", "\r", "\xa0", "`x`", "[[a]]", "{#id}"]
+
+
+@settings(max_examples=2_000, deadline=None)  # each example is cheap
+@given(st.lists(st.sampled_from(HEADING_PIECES), max_size=16).map("".join))
+def test_one_scan_headings_are_the_line_scan_headings(body: str) -> None:
+    """The whole-body scan, where no setext underline can be, finds what the line scan finds."""
+    blocks = [region.span for region in code_regions(body) if region.block]
+    assert list(headings._raw_headings(body)) == list(headings._line_headings(body, blocks))
