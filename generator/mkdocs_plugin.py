@@ -65,7 +65,6 @@ from generator.outputs import check_output_folder
 from generator.reading import ReadPolicy, parse_size
 from generator.rebuilds import BuildGate, run_current
 from generator.render.docstree import DocsTree
-from generator.render.fragments import Fragments
 from generator.render.pages import asset_files
 from generator.render.siteconfig import NAV, THEME_OVERRIDES, asset_urls, site_config
 from generator.search import (
@@ -215,9 +214,11 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
                         " rename yours to keep it"
                     )
             level = InclusionLevel.UNDEFINED if path in _NAV_PAGES else InclusionLevel.NOT_IN_NAV
+            if isinstance(content, str):  # a slotted fragment's placeholder costs Markdown a block
+                content = built.tree.fragments.for_markdown(path, content)
             files.append(File.generated(config, path, content=content, inclusion=level))
         if self._run is not None:
-            self._run.mark(files, built.tree.fragments)
+            self._run.mark(files, built.tree)
         return files
 
     @event_priority(-100)  # after search has read the page: fragments are never searched
@@ -226,7 +227,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
     ) -> TemplateContext:
         """Put the page's generated HTML parts in place of their placeholders."""
         path = SiteUrl(page.file.src_uri)
-        content, missing = self._built.tree.fragments.place(path, page.content or "")
+        content, missing = self._built.tree.fragments.place_converted(path, page.content or "")
         page.content = content
         if missing:
             log.warning(
@@ -483,17 +484,21 @@ class _IncrementalRun:
         mkdocs_utils.write_file = self.writes.write
         self.aside = {name: set_aside(site_dir / name) for name in _ALWAYS_REWRITTEN}
 
-    def mark(self, files: Files, fragments: Fragments) -> None:
+    def mark(self, files: Files, tree: DocsTree) -> None:
         """Set each file's ``is_modified``: pages by content digest, other files by bytes.
 
-        A page's digest is taken with its fragments in place: the placeholders
-        carry a nonce that is new in every build.
+        A page's digest is taken of the docs tree's text with its fragments in
+        place: the placeholders carry a nonce that is new in every build, and
+        MkDocs is given a page's Markdown without its slotted fragments.
         """
         self.files = files
+        fragments = tree.fragments
         for file in files:
             if file.is_documentation_page():
                 uri = SourceUri(file.src_uri)
-                text, page = file.content_string, SiteUrl(file.src_uri)
+                page = SiteUrl(file.src_uri)
+                ours = tree.files.get(page)
+                text = ours if isinstance(ours, str) else file.content_string
                 if page in fragments.pages:
                     text = fragments.place(page, text)[0]
                 source = digest(text.encode("utf-8"))

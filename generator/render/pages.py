@@ -22,13 +22,19 @@ from generator.model import (
 )
 from generator.reading import DEFAULT_POLICY, ReadPolicy, read_bytes, real_folder
 from generator.render.docstree import DocsTree
-from generator.render.fragments import Fragment, Fragments, PageFragments, new_nonce
+from generator.render.fragments import (
+    SLOT_CLASS,
+    Fragment,
+    Fragments,
+    PageFragments,
+    Slot,
+    new_nonce,
+)
 from generator.render.htmllists import bullets, concept_link, entry, link, plain
 from generator.render.markdown import concept_path, rewrite_body
 from generator.render.panels import PANEL_CLASS, render_panel
 from generator.render.previews import PREVIEWS_DATA, previews_script
 from generator.render.text import (
-    SEARCH_EXCLUDE,
     escape_inline,
     page_href,
     page_meta,
@@ -86,12 +92,15 @@ def render_site(
     nonce = new_nonce()
     collectors: dict[SiteUrl, PageFragments] = {}
 
+    def collector(page: SiteUrl) -> PageFragments:
+        return collectors.setdefault(page, PageFragments(nonce))
+
     def fragment_of(page: SiteUrl) -> Fragment:
-        return collectors.setdefault(page, PageFragments(nonce)).add
+        return collector(page).add
 
     for key in sorted(graph.entities):
         page = concept_path(key)
-        files[page] = _render_concept(graph, key, demos, options, files, fragment_of(page))
+        files[page] = _render_concept(graph, key, demos, options, files, collector(page))
     for demo in demos.values():
         files.update({SiteUrl(path): content for path, content in demo.files.items()})
     home, a_to_z, whole = SiteUrl("index.md"), SiteUrl("a-z.md"), SiteUrl("graph.md")
@@ -102,7 +111,8 @@ def render_site(
     files.update(asset_files())
     files[PREVIEWS_DATA] = previews_script(graph)
     parts = {page: collected.parts() for page, collected in collectors.items()}
-    fragments = Fragments(nonce, {page: html for page, html in parts.items() if html})
+    slots = {page: collected.slots() for page, collected in collectors.items()}
+    fragments = Fragments(nonce, {page: html for page, html in parts.items() if html}, slots)
     return RenderedSite(DocsTree(files, fragments), MappingProxyType(dict(demos)))
 
 
@@ -122,8 +132,9 @@ def _render_concept(
     demos: Mapping[DemoId, DemoMarkdown],
     options: RenderOptions,
     files: dict[SiteUrl, str | bytes],
-    fragment: Fragment,
+    fragments: PageFragments,
 ) -> str:
+    """Return a concept's page; its generated parts are fragments beside its own headings."""
     entity = graph.entities[key]
     page = concept_path(key)
     body = rewrite_body(entity, graph, page, options.directory_urls)
@@ -131,12 +142,15 @@ def _render_concept(
         if path not in files:
             _publish_asset(source, path, options, files)
     found = listing(neighbours(graph, key))
+    # The panel goes before the picture's heading, the picture after it.
+    pictured = options.neighbourhood is not None
+    panel = fragments.at(Slot.BEFORE_HEADING) if pictured else fragments.add
     parts = [
-        _render_header(graph, entity, found, options.directory_urls, fragment),
+        _render_header(graph, entity, found, options.directory_urls, fragments),
         body.markdown.strip(),
         _render_demos(entity, demos),
-        fragment(_render_lists(graph, key, found, options)),
-        _render_picture(graph, key, options, fragment),
+        panel(_render_lists(graph, key, found, options)),
+        _render_picture(graph, key, options, fragments.at(Slot.AFTER_HEADING)),
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
 
@@ -157,7 +171,11 @@ def _publish_asset(
 
 
 def _render_header(
-    graph: ConceptGraph, entity: Entity, found: Listing, directory_urls: bool, fragment: Fragment
+    graph: ConceptGraph,
+    entity: Entity,
+    found: Listing,
+    directory_urls: bool,
+    fragments: PageFragments,
 ) -> str:
     """Return the breadcrumb, title, aliases, tags and lead.
 
@@ -171,7 +189,10 @@ def _render_header(
     # The breadcrumb comes before the title, as on most sites, so the title sits on the prose.
     lines = [
         page_meta(entity.title, description=_description(entity), article=True),
-        fragment(f'<p class="gg-breadcrumb" data-search-exclude>{" › ".join(crumbs)}</p>'),
+        fragments.add(
+            f'<p class="gg-breadcrumb" data-search-exclude>{" › ".join(crumbs)}</p>',
+            Slot.BEFORE_TITLE,
+        ),
         "",
         f"# {escape_inline(entity.title)}",
     ]
@@ -184,7 +205,7 @@ def _render_header(
         chips = " ".join(link(page, tag_path(tag), tag, directory_urls) for tag in entity.tags)
         names.append(f'<p class="gg-tags">{chips}</p>')
     if names:
-        lines += ["", fragment("\n".join(names))]
+        lines += ["", fragments.add("\n".join(names), Slot.AFTER_TITLE)]
     if entity.summary and entity.summary_given:  # else the body's first paragraph is the summary
         lines += ["", escape_inline(entity.summary), "{: .gg-lead }"]
     return "\n".join(lines)
@@ -223,7 +244,8 @@ def _render_picture(
         return ""
     href = _href_from(concept_path(key), options.directory_urls)
     svg = options.neighbourhood(graph.graph, key, href)
-    return f"## Neighbourhood {SEARCH_EXCLUDE}\n\n{fragment(_raw_block('gg-neighbourhood', svg))}"
+    heading = f"## Neighbourhood {{ .{SLOT_CLASS} data-search-exclude }}"
+    return f"{heading}\n\n{fragment(_raw_block('gg-neighbourhood', svg))}"
 
 
 def render_home(graph: ConceptGraph, options: RenderOptions, fragment: Fragment) -> str:
