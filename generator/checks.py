@@ -10,7 +10,7 @@ import networkx as nx
 
 from generator.model import Diagnostic, Entity, EntityKey, Ref, Relation, Severity, SourcePath
 from generator.render.mathml import formula_errors
-from generator.slugs import name_slug, slugify
+from generator.slugs import name_fold, name_slug
 from generator.summary import is_placeholder
 
 _CYCLE_FIELDS = {Relation.BROADER: "parent", Relation.REQUIRES: "requires"}
@@ -79,7 +79,7 @@ def register_names(
     claims: dict[str, dict[EntityKey, tuple[Entity, str]]] = {}
     for entity in entities:
         for kind, written, (line, col) in _claims(entity):
-            slug = slugify(written)
+            slug = name_fold(written)
             if not slug:
                 continue
             by_key = claims.setdefault(slug, {})

@@ -34,7 +34,7 @@ from generator.reading import (
     refusal,
 )
 from generator.schema import FIELDS, KNOWN, Field, Kind, known
-from generator.slugs import is_valid_key, slugify
+from generator.slugs import file_key, is_valid_key, slugify
 from generator.summary import first_paragraph
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -334,7 +334,7 @@ def _construct(reader: _Reader, loader: _Loader, name: str, node: yaml.Node) -> 
 def _key(reader: _Reader, given: str | None, stem: str) -> EntityKey:
     """Return the entity's key, or '' (reported) when it is not a safe slug."""
     if given is None:
-        key = slugify(stem)
+        key = file_key(stem)
         if not key:
             message = f"file name '{stem}' gives no usable key; set 'entity_key' in front matter"
             reader.report(1, 1, message, "invalid-key")

@@ -1,7 +1,8 @@
-"""Slugs: the safe, lowercase names concepts are keyed and linked by."""
+"""Slugs: the safe, lowercase names concepts are keyed by, and the forms names match in."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -52,6 +53,51 @@ def is_valid_key(text: str) -> bool:
     return _KEY.fullmatch(text) is not None
 
 
+def name_fold(text: str) -> str:
+    """Return the form a name is matched by: its slug, with letters of every script kept.
+
+    Latin letters lose their accents as in ``slugify``; letters and marks of
+    other scripts stay (NFC), so a title in Cyrillic or Chinese is a name a
+    link can use. For ASCII text this is ``slugify``.
+
+    >>> name_fold("Naïve Bayes"), name_fold("Обратное распространение"), name_fold("注意力")
+    ('naive-bayes', 'обратное-распространение', '注意力')
+    """
+    lowered = text.lower()
+    if lowered.isascii():
+        return slugify(text)
+    # Compatibility forms first ("㏗" is "PH"), then case, then what casefold composed.
+    lowered = unicodedata.normalize("NFKD", text).casefold().translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    kept: list[str] = []
+    for char in decomposed:
+        mark = unicodedata.category(char)[0] == "M"
+        if mark and (not kept or kept[-1].isascii()):
+            continue  # an accent on a Latin letter (or on nothing)
+        kept.append(char if char.isalnum() or mark else " ")
+    words = unicodedata.normalize("NFC", "".join(kept)).split()
+    return "-".join(words)
+
+
+def file_key(stem: str) -> str:
+    """Return the key a file name gives when front matter sets none.
+
+    That is its slug; a name in a script the slug drops (Chinese, Cyrillic)
+    gets ``n-`` and ten hex digits of a hash of its ``name_fold``, so a vault
+    in any language loads as it is. '' when the name has no letter or digit.
+
+    >>> file_key("Batch Norm"), file_key("注意力"), file_key("--")
+    ('batch-norm', 'n-105a8b5a19', '')
+    """
+    slug = slugify(stem)
+    if slug:
+        return slug
+    folded = name_fold(stem)
+    if not folded:
+        return ""
+    return "n-" + hashlib.sha256(folded.encode("utf-8")).hexdigest()[:10]
+
+
 def name_slug(name: str) -> str:
     """Return the slug a written name is looked up by: file names lose folders and ``.md``.
 
@@ -63,4 +109,4 @@ def name_slug(name: str) -> str:
         text = text.rsplit("/", 1)[1]
     if text.lower().endswith(".md"):
         text = text[:-3]
-    return slugify(text)
+    return name_fold(text)

@@ -9,6 +9,7 @@ import pytest
 from generator.errors import UsageError
 from generator.load import load_entities, load_entity
 from generator.model import Diagnostic, Entity, Ref, SourcePath
+from generator.slugs import is_valid_key
 
 TreeWriter = Callable[[Path, Mapping[str, str | bytes]], Path]
 
@@ -151,11 +152,22 @@ def test_invalid_key_is_loaded_under_no_key(write_tree: TreeWriter, tmp_path: Pa
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.md", "entities"]
 
 
-def test_file_name_without_a_slug(write_tree: TreeWriter, tmp_path: Path) -> None:
+def test_file_name_in_another_script_gives_a_hashed_key(
+    write_tree: TreeWriter, tmp_path: Path
+) -> None:
     entity, diagnostics = _load(write_tree, tmp_path, "Body.\n", "日本.md")
+    assert entity is not None and is_valid_key(entity.key) and entity.key.startswith("n-")
+    assert entity.title == "日本"
+    assert diagnostics == []
+    again, _ = _load(write_tree, tmp_path / "again", "Other body.\n", "日本.md")
+    assert again is not None and again.key == entity.key  # the name decides it, nothing else
+
+
+def test_file_name_without_a_letter_gives_no_key(write_tree: TreeWriter, tmp_path: Path) -> None:
+    entity, diagnostics = _load(write_tree, tmp_path, "Body.\n", "--.md")
     assert entity is not None and entity.key == ""
     assert _messages(diagnostics) == [
-        "entities/日本.md:1:1: error: file name '日本' gives no usable key;"
+        "entities/--.md:1:1: error: file name '--' gives no usable key;"
         " set 'entity_key' in front matter"
     ]
 

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from generator.slugs import is_valid_key, slugify
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.slugs import file_key, is_valid_key, name_fold, slugify
 
 
 @pytest.mark.parametrize(
@@ -63,3 +67,40 @@ def test_slugify_result_is_a_valid_key_or_empty() -> None:
     for text in ["Batch Norm", "  x  ", "Ørsted & Co.", "--"]:
         slug = slugify(text)
         assert slug == "" or is_valid_key(slug)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Batch Norm", "batch-norm"),
+        ("Café Ørsted", "cafe-orsted"),
+        ("Обратное  распространение", "обратное-распространение"),
+        ("ВНИМАНИЕ", "внимание"),
+        ("Йогурт", "йогурт"),  # a Cyrillic letter keeps its mark
+        ("注意力 机制", "注意力-机制"),
+        ("नमस्ते", "नमस्ते"),  # vowel signs are part of the word
+        ("α-decay", "α-decay"),
+        ("Straße", "strasse"),
+        ("日本語!", "日本語"),
+        ("--", ""),
+    ],
+)
+def test_name_fold(text: str, expected: str) -> None:
+    assert name_fold(text) == expected
+
+
+@given(st.text(max_size=40))
+def test_name_fold_is_slugify_for_ascii_and_stable(text: str) -> None:
+    folded = name_fold(text)
+    if text.isascii():
+        assert folded == slugify(text)
+    assert name_fold(folded) == folded  # a fold matches itself: names are folded once
+    assert folded == name_fold(unicodedata.normalize("NFD", text))  # however it was typed
+    assert "--" not in folded and not folded.startswith("-") and not folded.endswith("-")
+
+
+@given(st.text(max_size=40))
+def test_file_key_is_a_valid_key_or_empty(text: str) -> None:
+    key = file_key(text)
+    assert key == "" or is_valid_key(key)
+    assert (key == "") == (name_fold(text) == "")

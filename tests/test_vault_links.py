@@ -44,13 +44,19 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_tree_into(tmp_path_factory.mktemp("vault"), VAULT)
 
 
-def test_every_link_form_passes_check_and_build_strict(vault: Path) -> None:
+def _strict_site(vault: Path) -> Path:
+    """Return the site a strict build writes, once a strict check passed; no link is broken."""
     check = glossgraph(vault, "check", "--strict")
     assert check.returncode == 0, check.stdout + check.stderr
     build = glossgraph(vault, "build", "--strict", "--site-dir", "out")
     assert build.returncode == 0, build.stderr
     site = vault / "out"
     assert broken_links(site) == []
+    return site
+
+
+def test_every_link_form_passes_check_and_build_strict(vault: Path) -> None:
+    site = _strict_site(vault)
     page = (site / "concepts" / "perceptron.html").read_text("utf-8")
     assert 'src="../images/Pasted image 20230708174900.png" width="300"' in page.replace("%20", " ")
     assert '<iframe class="gg-pdf" src="../files/perceptron.pdf"' in page
@@ -129,3 +135,28 @@ def test_anchors_follow_the_configured_slugify_and_exist(tmp_path: Path) -> None
         "x.html#intro",
         "x.html#chosen",
     ]
+
+
+NON_LATIN: Mapping[str, str | bytes] = {
+    "entities/注意力.md": (
+        "---\nsummary: 按相关性加权。\naliases: [自注意力]\n---\n"
+        "由 [[反向传播]] 训练；参见 [[Внимание]] 与 [[自注意力|别名]]。\n"
+    ),
+    "entities/反向传播.md": "---\nsummary: 求梯度。\n---\n用于 [[注意力]]。\n",
+    "entities/vnimanie.md": (
+        "---\ntitle: Внимание\nsummary: Механизм весов.\nrelated: [注意力]\n---\n"
+        "См. [[ВНИМАНИЕ]] и [[反向传播]].\n"
+    ),
+}
+
+
+def test_a_vault_in_other_scripts_loads_as_it_is(tmp_path: Path) -> None:
+    """No entity_key anywhere: file names, titles and aliases in Chinese and Cyrillic all link."""
+    site = _strict_site(write_tree_into(tmp_path, NON_LATIN))
+    pages = sorted(p.name for p in (site / "concepts").glob("*.html"))
+    assert len(pages) == 3 and "vnimanie.html" in pages
+    chinese = [p for p in pages if p != "vnimanie.html"]
+    assert all(re.fullmatch(r"n-[0-9a-f]{10}\.html", p) for p in chinese), pages
+    page = (site / "concepts" / "vnimanie.html").read_text("utf-8")
+    assert page.count('href="vnimanie.html"') >= 1  # [[ВНИМАНИЕ]] finds its own title
+    assert sum(page.count(f'href="{p}"') for p in chinese) >= 1
