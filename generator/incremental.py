@@ -118,10 +118,13 @@ class Writes:
 
     produced: set[str] = field(default_factory=set)
     written: int = 0
+    digests: dict[str, Digest] = field(default_factory=dict)  # of what each path was given
 
     def write(self, content: bytes, output_path: str) -> None:
         """Write ``content`` to ``output_path`` unless the file already holds exactly it."""
-        self.produced.add(os.path.abspath(output_path))
+        path = os.path.abspath(output_path)
+        self.produced.add(path)
+        self.digests[path] = digest(content)  # the state records it: no reading the page back
         if holds(output_path, content):
             return
         os.makedirs(os.path.dirname(output_path) or ".", exist_ok=True)

@@ -527,7 +527,7 @@ class _IncrementalRun:
                 continue
             source, rendered = self.sources[uri]
             output = Path(file.abs_dest_path)
-            written = file_digest(output) if rendered else self._kept(uri)
+            written = self._written(output) if rendered else self._kept(uri)
             relative = output.relative_to(self.site_dir).as_posix()
             pages[uri] = PageRecord(source, relative, written)
         save_state(self.path, BuildState(self.fingerprint, pages))
@@ -536,6 +536,15 @@ class _IncrementalRun:
             f"incremental build: {rendered_count} of {len(self.sources)} pages rendered,"
             f" {self.writes.written} files written, {self.removed} stale files removed"
         )
+
+    def _written(self, output: Path) -> Digest | None:
+        """Return the digest of what this build wrote to ``output``, read back if another wrote it.
+
+        A plugin that changes the page on disk later makes the next build
+        render the page again (its digest no longer matches): never a stale page.
+        """
+        found = self.writes.digests.get(os.path.abspath(output))
+        return found if found is not None else file_digest(output)
 
     def _kept(self, uri: SourceUri) -> Digest | None:
         """Return the recorded output digest of a page this build skipped."""
