@@ -144,7 +144,9 @@ def holds(path: str, content: bytes) -> bool:
         return False
 
 
-def remove_stale(site_dir: Path, keep: set[str], since: float, spare: Path) -> list[Path]:
+def remove_stale(
+    site_dir: Path, keep: set[str], since: float, spare: Path | None = None
+) -> list[Path]:
     """Remove files under ``site_dir`` a clean build would not have; return them.
 
     A file is kept when the build produced it (``keep``), when something
@@ -152,7 +154,7 @@ def remove_stale(site_dir: Path, keep: set[str], since: float, spare: Path) -> l
     than ``since``), or when it lies in ``spare``, a folder written afresh later.
     """
     removed: list[Path] = []
-    spared = os.path.abspath(spare) + os.sep
+    spared = os.path.abspath(spare) + os.sep if spare is not None else "\0"  # no path has NUL
     for folder, dirs, names in os.walk(site_dir, topdown=False):
         for name in names:
             path = os.path.abspath(os.path.join(folder, name))

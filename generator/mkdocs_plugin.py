@@ -246,15 +246,20 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         """Index the built concept pages for search; then tidy the site and keep the state.
 
         Pagefind reads every page on disk, so pages an incremental build kept
-        are indexed as much as the pages it rendered.
+        are indexed as much as the pages it rendered. A site whose theme draws
+        no search box (no search plugin, or one set ``enabled: false``) gets no
+        index: nothing would read it.
         """
         site_dir = Path(config.site_dir)
         bundle = site_dir / BUNDLE_DIR
         later = _LATER[0]  # on_pre_build waited for its last index
         run = self._run
-        if run is not None:
-            run.tidy(spare=bundle)  # first: a deleted concept's page must not be indexed
-        if later is not None:  # serve: the page reloads now, its search follows
+        searched = _search_box_shown(config)
+        if run is not None:  # first: a deleted concept's page must not be indexed
+            run.tidy(spare=bundle if searched else None)
+        if not searched:
+            log.debug("search: no search plugin, so no search index")
+        elif later is not None:  # serve: the page reloads now, its search follows
             later.submit(site_records(site_dir, directory_urls=config.use_directory_urls), site_dir)
         else:
             # Pagefind leaves old chunks in place; an incremental site must lose them.
@@ -436,6 +441,12 @@ def _add_needed_extensions(config: MkDocsConfig) -> None:
         )
 
 
+def _search_box_shown(config: MkDocsConfig) -> bool:
+    """Return whether Material draws its search box: its search plugin is there and enabled."""
+    search = config.plugins.get("material/search")
+    return search is not None and bool(getattr(search.config, "enabled", True))
+
+
 def _keep_search_box_only(config: MkDocsConfig) -> None:
     """Keep Material's search box but not its index: Pagefind indexes the built pages.
 
@@ -509,8 +520,8 @@ class _IncrementalRun:
                 modified = not holds(file.abs_dest_path, file.content_bytes)
             file.is_modified = _constant(modified)  # type: ignore[method-assign]
 
-    def tidy(self, spare: Path) -> None:
-        """Remove the outputs a clean build would not have, but those in ``spare``."""
+    def tidy(self, spare: Path | None) -> None:
+        """Remove the outputs a clean build would not have, but those in ``spare``, if any."""
         self._put_back()  # first: a file set aside is not stale
         files = self.files or Files([])
         keep = self.writes.produced | {os.path.abspath(f.abs_dest_path) for f in files}

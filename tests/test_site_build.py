@@ -403,3 +403,24 @@ def test_entities_inside_the_docs_folder_are_not_published_raw(tmp_path: Path) -
     assert (tmp_path / "out" / "concepts" / "neural-network" / "index.html").is_file()
     assert (tmp_path / "out" / "about" / "index.html").is_file()
     assert not (tmp_path / "out" / "entities").exists()  # the sources, unrendered
+
+
+def test_a_site_without_a_search_box_gets_no_index(tmp_path: Path) -> None:
+    """No search plugin (or one disabled): no Pagefind bundle; turning search on adds it back."""
+    write_tree_into(tmp_path, SITE)
+    steps = [
+        ("plugins: [glossgraph]\n", False),
+        ("plugins: [search, glossgraph]\n", True),
+        ("plugins:\n  - search:\n      enabled: false\n  - glossgraph\n", False),
+    ]
+    for plugins, searched in steps:  # one site folder: each build is incremental on the last
+        config = "site_name: T\ndocs_dir: entities\ntheme: material\n" + plugins
+        (tmp_path / "mkdocs.yml").write_text(config, "utf-8")
+        result = glossgraph(tmp_path, "build", "--config", "mkdocs.yml", "--site-dir", "out")
+        assert result.returncode == 0, result.stderr
+        site = tmp_path / "out"
+        assert (site / "pagefind" / "pagefind-entry.json").is_file() is searched, plugins
+        assert (site / "pagefind").exists() is searched, plugins  # none left from a last build
+        page = next((site / "concepts").rglob("*.html")).read_text("utf-8")
+        assert ("data-gg-search" in page) is searched, plugins
+        assert not (site / "search" / "search_index.json").exists()
