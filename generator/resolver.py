@@ -88,6 +88,7 @@ class Resolver:
     _headings: dict[EntityKey, tuple[Heading, ...]] = field(default_factory=dict)
     _blocks: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _slugs: dict[str, str] = field(default_factory=dict)  # a written name's slug, computed once
+    _bare: dict[str, EntityKey] = field(default_factory=dict)  # a folderless name's concept
 
     def __post_init__(self) -> None:
         for key, entity in self.entities.items():
@@ -144,6 +145,9 @@ class Resolver:
 
     def _target(self, entity: Entity, link: Link) -> ConceptTarget | AssetTarget | Dangling:
         written = link.target.strip()
+        key = self._bare.get(written)
+        if key is not None:
+            return self._concept(entity, link, key)
         if not written:
             return self._concept(entity, link, entity.key)
         paths = self._paths_for(entity, written)
@@ -151,14 +155,22 @@ class Resolver:
             return _outside(written)
         if _FILE_SUFFIX.search(written) and self._slug(written) not in self.names:
             return self._asset(link, written, paths)
+        key = self._note_key(written, paths)
+        if key is None:
+            return self._dangling_note(link, written)
+        if "/" not in written:
+            # A name without a folder reads the same from every note, and finding its
+            # concept reports nothing: the many links that write it look it up once.
+            self._bare[written] = key
+        return self._concept(entity, link, key)
+
+    def _note_key(self, written: str, paths: list[str]) -> EntityKey | None:
+        """Return the concept at one of the vault ``paths`` of ``written``, else by its name."""
         for path in paths:
             key = self._paths.get((path[:-3] if path.lower().endswith(".md") else path).lower())
             if key is not None:
-                return self._concept(entity, link, key)
-        key = self.names.get(self._slug(written))
-        if key is not None:
-            return self._concept(entity, link, key)
-        return self._dangling_note(link, written)
+                return key
+        return self.names.get(self._slug(written))
 
     def _slug(self, written: str) -> str:
         """Return ``name_slug(written)``: a concept's name is written in many links."""
