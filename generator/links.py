@@ -129,34 +129,36 @@ def _matches(body: str, protected: list[Range]) -> list[tuple[re.Match[str], int
 def _scan(body: str, body_line: int, protected: list[Range]) -> list[Link]:
     """Return the links in the parts of ``body`` outside ``protected``, in order."""
     links: list[Link] = []
-    line, counted = body_line, 0  # line number of offset ``counted``; links come in order
+    # The line of offset ``counted`` and where that line starts: links come in order,
+    # so each search runs from the last link on and a long line of links stays linear.
+    line, counted, line_start = body_line, 0, 0
     for match, start in _matches(body, protected):
         at = match.start()
         before = body[at - 1] if at > start else ""
+        embed = before == "!"
         inner = match.group(1)
         if inner is not None:
-            parts = None if before == "\\" else _wiki_link(inner, before == "!")
+            parts = None if before == "\\" else _wiki_link(inner, embed)
             if parts is None:
                 continue
-            at -= before == "!"
-            line += body.count("\n", counted, at)
-            counted = at
-            col = at - body.rfind("\n", 0, at)
-            span = (at, match.end())
-            links.append(Link(*parts[:3], before == "!", parts[3], span, line, col))
-            continue
-        found = None if before and before in "\\]" else _markdown_target(match.group(3))
-        if found is not None:
-            embed = before == "!"
-            at -= embed
-            line += body.count("\n", counted, at)
-            counted = at
-            col = at - body.rfind("\n", 0, at)
+            target, heading, label, width = parts
+            style, title = LinkStyle.WIKI, None
+        else:
+            found = None if before and before in "\\]" else _markdown_target(match.group(3))
+            if found is None:
+                continue
+            target, heading = found
             label, width = _markdown_label(match.group(2), embed)
-            span = (at, match.end())
-            title = match.group(4) or match.group(5) or None
-            style = LinkStyle.MARKDOWN
-            links.append(Link(*found, label, embed, width, span, line, col, style, title))
+            style, title = LinkStyle.MARKDOWN, match.group(4) or match.group(5) or None
+        at -= embed
+        breaks = body.count("\n", counted, at)
+        if breaks:
+            line += breaks
+            line_start = body.rfind("\n", counted, at) + 1
+        counted = at
+        span = (at, match.end())
+        col = at - line_start + 1
+        links.append(Link(target, heading, label, embed, width, span, line, col, style, title))
     return links
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.links import parse_links, strip_comments
 from generator.model import Link, LinkStyle
@@ -108,6 +110,22 @@ def test_spans_and_positions() -> None:
         ("[[b|B]]", 9, 13),
         ("![[p.png]]", 10, 3),
     ]
+
+
+LINK_PIECES = ["\n", "\n\n", " ", "a", "[[a]]", "![[b|300]]", "[x](y.md)", "![z](p.png)", "`"]
+LINK_PIECES += ["\\", "[[", "]]", "|", "#"]
+
+
+@settings(max_examples=1_000, deadline=None)  # each example is cheap
+@given(st.lists(st.sampled_from(LINK_PIECES), max_size=16).map("".join), st.integers(1, 9))
+def test_positions_are_counted_from_the_start_of_the_body(body: str, body_line: int) -> None:
+    """Each link's line and column, counted on from the link before, are its place in the body."""
+    for link in parse_links(body, body_line):
+        at = link.span[0]
+        assert (link.line, link.col) == (
+            body_line + body.count("\n", 0, at),
+            at - body.rfind("\n", 0, at),
+        )
 
 
 def test_strip_comments_keeps_lines_and_maps_spans() -> None:
