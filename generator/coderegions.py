@@ -263,9 +263,9 @@ def _escaped(text: str, at: int, floor: int) -> bool:
 
 def _spans(text: str, start: int, end: int) -> list[CodeRegion]:
     """Return the code spans of one paragraph-like range, scanned left to right."""
-    if text.find("`", start, end) < 0:
+    runs = _runs(text, start, end)
+    if not runs:
         return []
-    runs = [m.span() for m in _BACKTICKS.finditer(text, start, end)]
     count = len(runs)
     following = [-1] * count  # the next run of the same length: the one that closes a span
     last: dict[int, int] = {}
@@ -295,6 +295,20 @@ def _spans(text: str, start: int, end: int) -> list[CodeRegion]:
         spans.append(CodeRegion((a, d), (b, c), False))
         pos, index = d, closing + 1
     return spans
+
+
+def _runs(text: str, start: int, end: int) -> list[Range]:
+    """Return the backtick runs of ``text[start:end]``, in order.
+
+    ``str.find`` jumps to each run, where a regex search for one tries every position.
+    """
+    runs: list[Range] = []
+    at = text.find("`", start, end)
+    while at >= 0:
+        stop = _BACKTICKS.match(text, at, end).end()  # type: ignore[union-attr]
+        runs.append((at, stop))
+        at = text.find("`", stop, end)
+    return runs
 
 
 def _skip_tags(text: str, lt: int, at: int, end: int, pos: int) -> tuple[int, int]:
@@ -337,6 +351,8 @@ def code_regions(text: str) -> tuple[CodeRegion, ...]:
     ticked = _margin_ticked(text)
     fences, paragraphs = ([], ticked) if ticked is not None else _blocks(text)
     spans = [span for start, end in paragraphs for span in _spans(text, start, end)]
+    if not fences:
+        return tuple(spans)  # paragraphs come in order, and each one's spans do
     return tuple(sorted((*fences, *spans), key=lambda region: region.span))
 
 

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tarfile
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,24 @@ def test_margin_paragraphs_apply_to_plain_bodies_only() -> None:
     assert [r.span for r in code_regions(body)] == [(2, 5), (12, 15), (21, 24), (29, 32)]
     for off_margin in ("a\n    code\n", "> quoted `x`\n", "a\n```\nx\n```\n", " a `b`\n"):
         assert coderegions._margin_ticked(off_margin) is None
+
+
+@settings(max_examples=1_000, deadline=None)  # each example is cheap
+@given(
+    st.lists(st.sampled_from(["`", "``", "a", " ", "\n"]), max_size=16).map("".join),
+    st.integers(0, 20),
+    st.integers(0, 20),
+)
+def test_backtick_runs_are_the_regex_runs(text: str, start: int, end: int) -> None:
+    """Jumping from run to run finds the runs a regex search of the range finds."""
+    expected = [m.span() for m in coderegions._BACKTICKS.finditer(text, start, end)]
+    assert coderegions._runs(text, start, end) == expected
+
+
+@settings(max_examples=1_000, deadline=None)  # each example is cheap
+@given(st.lists(st.sampled_from(MARGIN_PIECES), max_size=14).map("".join))
+def test_code_regions_come_sorted_and_disjoint(text: str) -> None:
+    """Without a block, the spans come in order as found; with one, after a sort."""
+    spans = [region.span for region in code_regions(text)]
+    assert spans == sorted(spans)
+    assert all(end <= start for (_, end), (start, _) in pairwise(spans))
