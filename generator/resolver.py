@@ -89,6 +89,7 @@ class Resolver:
     _blocks: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _slugs: dict[str, str] = field(default_factory=dict)  # a written name's slug, computed once
     _bare: dict[str, EntityKey] = field(default_factory=dict)  # a folderless name's concept
+    _pages: dict[EntityKey, ConceptTarget] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for key, entity in self.entities.items():
@@ -106,7 +107,7 @@ class Resolver:
         for entity in every:
             if self.entities.get(entity.key) is not entity:
                 continue  # a duplicate key keeps its file out of the graph
-            records = tuple(self.resolve(entity, link) for link in entity.links)
+            records = tuple([self.resolve(entity, link) for link in entity.links])
             found.links[entity.key] = records
             for record in records:
                 target = record.target
@@ -212,10 +213,10 @@ class Resolver:
         return AssetTarget(source, asset_path(source))
 
     def _concept(self, entity: Entity, link: Link, key: EntityKey) -> ConceptTarget:
+        if link.heading is None:
+            return self._page(key)
         target = self.entities[key]
         whole = (0, len(target.body))
-        if link.heading is None:
-            return ConceptTarget(key, None, whole)
         parts = [part.strip() for part in link.heading.split("#") if part.strip()]
         if parts and parts[-1].startswith("^"):
             return self._block(entity, link, key, parts[-1][1:])
@@ -229,6 +230,13 @@ class Resolver:
             self.report.warning(entity.source, link.line, link.col, message, "missing-heading")
             return ConceptTarget(key, None, whole)
         return ConceptTarget(key, heading.anchor, (heading.start, heading.end))
+
+    def _page(self, key: EntityKey) -> ConceptTarget:
+        """Return the target that opens a whole page: one record, shared by every such link."""
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = ConceptTarget(key, None, (0, len(self.entities[key].body)))
+        return page
 
     def _block(self, entity: Entity, link: Link, key: EntityKey, block: str) -> ConceptTarget:
         target = self.entities[key]
