@@ -5,6 +5,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.errors import UsageError
 from generator.load import load_entities, load_entity
@@ -293,3 +295,49 @@ def test_plain_front_matter_reads_as_the_yaml_loader_does(
     fast = read(front_matter)
     monkeypatch.setattr(load, "read_plain", lambda first_line, yaml_text: None)
     assert fast == read(front_matter)
+
+
+FIELD_NAMES = ["title", "summary", "entity_key", "parent", "aliases", "alias", "tags", "tag"]
+FIELD_NAMES += ["related", "requires", "children", "demos", "weight", "note", "yes"]
+PLAIN_WORDS = ["a", "b c", "null", "~", "3", "é", "#t", "x.y", "true", "-a", "x:y", "it's", "[[a]]"]
+ODD_WORDS = ["", " ", "\t", ",", "[", "]", "{", "!", "&x", "*x", "%", "'q'", ": ", "a #c", "x:"]
+WORDS = PLAIN_WORDS * 4 + ODD_WORDS  # mostly plain, so the one-line reader often applies
+_TEXT = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
+_VALUE = st.one_of(_TEXT, st.lists(_TEXT, max_size=3).map(lambda items: f"[{', '.join(items)}]"))
+_LINE = st.tuples(
+    st.sampled_from(FIELD_NAMES), st.sampled_from([": "] * 6 + [":  ", ":", " : "]), _VALUE
+)
+_OTHER = st.sampled_from(["", "# note", "  - a", "---", "title: again"])
+
+
+@settings(
+    max_examples=1_500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    front_matter=st.tuples(
+        st.lists(_LINE, max_size=6, unique_by=lambda line: line[0]).map(
+            lambda lines: ["".join(line) for line in lines]
+        ),
+        st.lists(_OTHER, max_size=1),
+    ).map(lambda parts: "\n".join(parts[0] + parts[1]))
+)
+def test_plain_front_matter_reads_as_yaml_whenever_it_applies(
+    front_matter: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the one-line reader takes front matter, it reads what the YAML reader reads."""
+    from generator import load, plain_front_matter
+
+    if plain_front_matter.read_plain(2, front_matter) is None:
+        return  # the YAML reader reads it: nothing to compare
+
+    def read(yaml_text: str) -> tuple[object, ...]:
+        reader = load._Reader(SourcePath("a.md"), first_line=2)
+        values = load._read_fields(reader, yaml_text)
+        return values, reader.positions, reader.diagnostics
+
+    fast = read(front_matter)
+    with monkeypatch.context() as patched:
+        patched.setattr(load, "read_plain", lambda first_line, yaml_text: None)
+        assert fast == read(front_matter)
