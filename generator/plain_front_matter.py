@@ -58,9 +58,27 @@ def _plain(text: str, flow: bool) -> str | None:
     return text
 
 
-def _simple_fields(first_line: int, yaml_text: str) -> dict[str, tuple[_Item, list[_Item] | None]]:
-    """Return each field's value and, for a one-line ``[a, b]`` list, its items."""
-    fields: dict[str, tuple[_Item, list[_Item] | None]] = {}
+def _items(number: int, col: int, text: str) -> list[_Item]:
+    """Return the plain items of a one-line ``[a, b]`` list whose ``[`` is at column ``col``."""
+    items: list[_Item] = []
+    if len(text) > 2:
+        at = col + 1
+        for piece in text[1:-1].split(","):
+            item = piece.strip(" ")
+            if not item:
+                raise _NotSimple
+            where = (number, at + len(piece) - len(piece.lstrip(" ")) + 1)
+            items.append((_plain(item, True), where))
+            at += len(piece) + 1
+    return items
+
+
+def _simple_fields(
+    first_line: int, yaml_text: str
+) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+    """Return the fields and positions, reading each line once; raise _NotSimple if not simple."""
+    values: dict[str, Any] = {}
+    positions: dict[str, tuple[int, int]] = {}
     for number, line in enumerate(yaml_text.split("\n"), first_line):
         if not line or (line[0] == "#" and line.isprintable()):
             continue
@@ -71,24 +89,34 @@ def _simple_fields(first_line: int, yaml_text: str) -> dict[str, tuple[_Item, li
         if name not in KNOWN and _plain(name, False) != name:
             raise _NotSimple
         name = ALIASES.get(name, name)
-        if name in fields:
+        if name in positions:
             raise _NotSimple
         col = match.start(2)
-        if text[0] != "[" or text[-1] != "]":
-            fields[name] = ((_plain(text, False), (number, col + 1)), None)
+        where = positions[name] = (number, col + 1)
+        field = BY_NAME.get(name)
+        listed = text[0] == "[" and text[-1] == "]"
+        if field is None or field.kind is Kind.TEXT or field.kind is Kind.NAME:
+            if listed:
+                if field is not None:
+                    raise _NotSimple  # a list where text is expected: the full reader reports it
+                values[name] = [item for item, _ in _items(number, col, text)]
+                continue
+            value = _plain(text, False)
+            if field is not None and field.kind is Kind.NAME:
+                values[name] = None if value is None else Ref(value, *where)
+            else:
+                values[name] = value
             continue
-        items: list[_Item] = []
-        if len(text) > 2:
-            at = col + 1
-            for piece in text[1:-1].split(","):
-                item = piece.strip(" ")
-                if not item:
-                    raise _NotSimple
-                where = (number, at + len(piece) - len(piece.lstrip(" ")) + 1)
-                items.append((_plain(item, True), where))
-                at += len(piece) + 1
-        fields[name] = ((None, (number, col + 1)), items)
-    return fields
+        if listed:
+            items = _items(number, col, text)
+        else:
+            value = _plain(text, False)
+            items = [] if value is None else [(value, where)]
+        if field.kind is Kind.NAMES:
+            values[name] = tuple(Ref(item, *at) for item, at in items if item is not None)
+        else:
+            values[name] = collect_texts(field, items, positions)
+    return values, positions
 
 
 def read_plain(
@@ -100,30 +128,9 @@ def read_plain(
     composing nodes; anything else (or any mistake) gives None.
     """
     try:
-        fields = _simple_fields(first_line, yaml_text)
+        return _simple_fields(first_line, yaml_text)
     except _NotSimple:
         return None
-    values: dict[str, Any] = {}
-    positions: dict[str, tuple[int, int]] = {}
-    for name, ((value, where), items) in fields.items():
-        positions[name] = where
-        field = BY_NAME.get(name)
-        if field is None or field.kind is Kind.TEXT or field.kind is Kind.NAME:
-            if items is not None:
-                if field is not None:
-                    return None  # a list where text is expected: the full reader reports it
-                values[name] = [text for text, _ in items]
-            elif field is not None and field.kind is Kind.NAME:
-                values[name] = None if value is None else Ref(value, *where)
-            else:
-                values[name] = value
-            continue
-        listed = items if items is not None else [] if value is None else [(value, where)]
-        if field.kind is Kind.NAMES:
-            values[name] = tuple(Ref(text, *at) for text, at in listed if text is not None)
-        else:
-            values[name] = collect_texts(field, listed, positions)
-    return values, positions
 
 
 def collect_texts(
