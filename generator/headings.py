@@ -28,6 +28,9 @@ _TAG = re.compile(r"<[^<>\n]*>")
 _STARS = re.compile(r"\*+")
 _UNDERSCORES = re.compile(r"(?<!\w)_+|_+(?!\w)")
 _ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
+# A character that starts markup heading_text removes: an attribute list, a link, a tag,
+# code, emphasis, or an HTML entity.
+_MARKUP = re.compile(r"[{\[<`*_&]")
 # Whole-body scans (see _raw_headings); patterns that start with a line break are
 # searched for it quickly, where MULTILINE's ``^`` is tried at every character.
 _ATX_LINE = r"( {0,3}(#{1,6})(?:[ \t][^\n]*)?)(?=\n|\Z)"
@@ -121,6 +124,13 @@ def _line_headings(body: str, blocks: list[tuple[int, int]]) -> Iterator[tuple[i
 
 def heading_text(raw: str) -> tuple[str, str | None]:
     """Return a heading's text as ``toc`` reads it (markup gone) and its explicit ``{#id}``."""
+    if _MARKUP.search(raw) is None:
+        return raw.strip(), None  # most headings: _marked_text would change nothing else
+    return _marked_text(raw)
+
+
+def _marked_text(raw: str) -> tuple[str, str | None]:
+    """Return ``heading_text(raw)``, removing every kind of markup in turn."""
     explicit = _ATTR_ID.search(raw)
     if explicit is not None:
         raw = raw[: explicit.start()]

@@ -103,3 +103,14 @@ def test_one_scan_headings_are_the_line_scan_headings(body: str) -> None:
     """The whole-body scan, where no setext underline can be, finds what the line scan finds."""
     blocks = [region.span for region in code_regions(body) if region.block]
     assert list(headings._raw_headings(body)) == list(headings._line_headings(body, blocks))
+
+
+TEXT_PIECES = ["a", " ", "\t", "{#x}", "{: .c}", "{", "}", "[[a|b]]", "[x](y)", "<b>", "`c`", "*"]
+TEXT_PIECES += ["_", "&amp;", "&", "#", "\xa0", "b_c"]
+
+
+@settings(max_examples=1_000, deadline=None)  # each example is cheap
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=10).map("".join))
+def test_plain_heading_text_is_the_full_reading(raw: str) -> None:
+    """Text with no markup character reads, without the markup passes, as it does through them."""
+    assert headings.heading_text(raw) == headings._marked_text(raw)
