@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import html
 import os
 import re
 from collections.abc import Callable
@@ -12,6 +13,8 @@ import markdown  # type: ignore[import-untyped]
 import nbformat.v4 as nbf
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.demos.downloads import RepoLinks
 from generator.demos.model import DemoResult, DemoStatus, Obtained, RunRecord
@@ -328,3 +331,33 @@ def test_a_concept_with_no_neighbours_has_no_panel() -> None:
     lone = graph_of(concept("lone", "Lone"))
     page = str(render_site(lone, {}, RenderOptions()).tree.files[SiteUrl("concepts/lone.md")])
     assert PANEL_CLASS not in page
+
+
+def _a_to_z_headings(*titles: str) -> list[tuple[str, list[str]]]:
+    """Return the A–Z page's headings in order, each with the names listed under it."""
+    graph = graph_of(*(concept(f"c{i}", title) for i, title in enumerate(titles)))
+    options = RenderOptions("T", False, None, None)
+    page = str(render_site(graph, {}, options).tree.inlined().files[SiteUrl("a-z.md")])
+    found: list[tuple[str, list[str]]] = []
+    for line in page.splitlines():
+        if line.startswith("## "):
+            found.append((html.unescape(line[3:]), []))
+        elif line.startswith("<li>") and found:
+            found[-1][1].append(html.unescape(re.sub(r"<[^>]+>", "", line)).split(" — ")[0])
+    return found
+
+
+def test_a_to_z_files_accents_with_their_letter_and_symbols_once() -> None:
+    found = _a_to_z_headings(
+        "Élan", "Encoder", "zeta", "(Adam)", "→ arrow", "Внимание", "Йогурт", "한국", "注意"
+    )
+    assert [letter for letter, _ in found] == ["#", "E", "Z", "В", "Й", "ᄒ", "注"]
+    assert found[0][1] == ["(Adam)", "→ arrow"]  # symbols first, once, however they sort
+    assert found[1][1] == ["Élan", "Encoder"]
+
+
+@given(st.lists(st.text(min_size=1, max_size=6).filter(str.strip), min_size=1, max_size=8))
+@settings(max_examples=40, deadline=None)
+def test_a_to_z_lists_every_letter_once(titles: list[str]) -> None:
+    letters = [letter for letter, _ in _a_to_z_headings(*dict.fromkeys(titles))]
+    assert len(letters) == len(set(letters))

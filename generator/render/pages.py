@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -40,6 +41,7 @@ from generator.render.text import (
     page_meta,
 )
 from generator.render.tree import Listing, listing, neighbours, tag_pages, tag_path
+from generator.slugs import name_fold
 
 Href = Callable[[EntityKey], str]
 NeighbourhoodPicture = Callable[[nx.MultiDiGraph, EntityKey, Href], str]
@@ -293,7 +295,7 @@ def render_a_to_z(graph: ConceptGraph, directory_urls: bool, fragment: Fragment)
         for alias in entity.aliases:
             see = concept_link(graph, page, key, directory_urls)
             rows.append((alias, f"{plain(alias)}: see {see}"))
-    rows.sort(key=lambda row: (row[0].casefold(), row[1]))
+    rows.sort(key=lambda row: (*_index_place(row[0]), row[1]))
     described = f"All {_count(len(graph.entities), 'concept')} from A to Z, each with its summary."
     lines = [page_meta(description=described, searched=False), "# A–Z", ""]
     for first, group in groupby(rows, key=lambda row: _letter(row[0])):
@@ -302,7 +304,29 @@ def render_a_to_z(graph: ConceptGraph, directory_urls: bool, fragment: Fragment)
 
 
 def _letter(name: str) -> str:
-    return name[:1].upper() if name[:1].isalpha() else "#"
+    """Return the A–Z heading a name is listed under.
+
+    A Latin letter loses its accent (``Élan`` is under E); a Hangul syllable
+    goes under its first consonant; another letter is its own heading, upper
+    case where its script has case; anything else is ``#``.
+    """
+    first = name[:1]
+    if not first.isalpha():
+        return "#"
+    base = unicodedata.normalize("NFKD", first)[:1]
+    if base.isascii() or unicodedata.name(first, "").startswith("HANGUL SYLLABLE"):
+        return base.upper()
+    return first.upper()
+
+
+def _index_place(name: str) -> tuple[int, str, str, str]:
+    """Return the A–Z sort key: ``#`` first, then Latin A to Z, then other scripts' letters.
+
+    Each heading's names are contiguous, whatever their accents, case or first character.
+    """
+    letter = _letter(name)
+    rank = 0 if letter == "#" else 1 if letter.isascii() else 2
+    return rank, letter, name_fold(name), name.casefold()
 
 
 def render_graph_page(graph: ConceptGraph, options: RenderOptions, fragment: Fragment) -> str:
