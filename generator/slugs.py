@@ -63,12 +63,11 @@ def name_fold(text: str) -> str:
     >>> name_fold("Naïve Bayes"), name_fold("Обратное распространение"), name_fold("注意力")
     ('naive-bayes', 'обратное-распространение', '注意力')
     """
-    lowered = text.lower()
-    if lowered.isascii():
+    if text.isascii():
         return slugify(text)
     # Compatibility forms first ("㏗" is "PH"), then case, then what casefold composed.
-    lowered = unicodedata.normalize("NFKD", text).casefold().translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", lowered)
+    folded = unicodedata.normalize("NFKD", text).casefold().translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", folded)
     kept: list[str] = []
     for char in decomposed:
         mark = unicodedata.category(char)[0] == "M"
