@@ -68,8 +68,9 @@ FIELDS: tuple[Field, ...] = (
         "entity_key",
         Kind.TEXT,
         "The concept's key: lowercase letters, digits and single hyphens.",
-        "the slug of the file name (`Batch Norm.md` → `batch-norm`; a name in another"
-        " script, `注意力.md`, → `n-` and a hash of it)",
+        "the slug of the file name (`Batch Norm.md` → `batch-norm`, `ε-greedy.md` →"
+        " `epsilon-greedy`; a name with letters of another script, `注意力.md`, → `n-` and"
+        " a hash of it)",
         pattern=f"^{KEY_PATTERN}$",
     ),
     Field("title", Kind.TEXT, "The name shown on pages.", "the file name", template=True),

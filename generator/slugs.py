@@ -24,6 +24,21 @@ _FOLD = str.maketrans(
         "ı": "i",
     }
 )
+# A Greek letter standing alone in a name ("ε-greedy", "β-VAE", "μP") is a
+# symbol, read by its name; a Greek word keeps its letters (see ``file_key``).
+_GREEK_NAMES = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma",
+    "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
+# In NFKD text without its accents: a lowercase Greek letter with no Greek letter next to it.
+_LONE_GREEK = re.compile("(?<![\u0370-\u03ff])[α-ω](?![\u0370-\u03ff])")
+_COMBINING = re.compile("[\u0300-\u036f]+")
+
+
+def _greek_name(match: re.Match[str]) -> str:
+    return f" {_GREEK_NAMES[match.group()]} "
 
 
 def slugify(text: str) -> str:
@@ -31,8 +46,8 @@ def slugify(text: str) -> str:
 
     >>> slugify("Batch Norm")
     'batch-norm'
-    >>> slugify("Café Ørsted")
-    'cafe-orsted'
+    >>> slugify("Café Ørsted"), slugify("ε-greedy")
+    ('cafe-orsted', 'epsilon-greedy')
     """
     lowered = text.lower()
     if _KEY.fullmatch(lowered):
@@ -40,7 +55,8 @@ def slugify(text: str) -> str:
     if lowered.isascii():
         return _NON_ALNUM.sub("-", lowered).strip("-")
     folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
+    spelled = _LONE_GREEK.sub(_greek_name, _COMBINING.sub("", folded))
+    ascii_text = spelled.encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub("-", ascii_text).strip("-")
 
 
@@ -81,20 +97,31 @@ def name_fold(text: str) -> str:
 def file_key(stem: str) -> str:
     """Return the key a file name gives when front matter sets none.
 
-    That is its slug; a name in a script the slug drops (Chinese, Cyrillic)
-    gets ``n-`` and ten hex digits of a hash of its ``name_fold``, so a vault
-    in any language loads as it is. '' when the name has no letter or digit.
+    That is its slug when the slug keeps every letter of the name. A name
+    with letters the slug drops (Chinese, Cyrillic, a Greek word, or
+    ``Attention (注意力)`` beside ``Attention``) gets ``n-`` and ten hex digits
+    of a hash of its ``name_fold``, so a vault in any language loads as it is
+    and two such names never share a key. '' when the name has no letter or
+    digit.
 
-    >>> file_key("Batch Norm"), file_key("注意力"), file_key("--")
-    ('batch-norm', 'n-105a8b5a19', '')
+    >>> file_key("Batch Norm"), file_key("β-VAE"), file_key("注意力"), file_key("--")
+    ('batch-norm', 'beta-vae', 'n-105a8b5a19', '')
     """
-    slug = slugify(stem)
-    if slug:
-        return slug
+    if stem.isascii():
+        return slugify(stem)
     folded = name_fold(stem)
     if not folded:
         return ""
+    slug = slugify(stem)
+    if slug and _slug_keeps_letters(folded):
+        return slug
     return "n-" + hashlib.sha256(folded.encode("utf-8")).hexdigest()[:10]
+
+
+def _slug_keeps_letters(folded: str) -> bool:
+    """Return whether the slug spells every letter of a ``name_fold``: Latin and lone Greek."""
+    unaccented = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
+    return _LONE_GREEK.sub("", unaccented).isascii()
 
 
 def name_slug(name: str) -> str:

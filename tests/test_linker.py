@@ -241,6 +241,26 @@ def test_all_errors_reported_together(write_tree: TreeWriter, tmp_path: Path) ->
     assert order == sorted(order)
 
 
+def test_greek_symbols_and_mixed_scripts_key_apart(write_tree: TreeWriter, tmp_path: Path) -> None:
+    """ε-greedy is not greedy, and α-decay is not β-decay: no duplicate key, every link found."""
+    files = {
+        "greedy.md": _front(related="attention"),
+        "ε-greedy.md": "---\nsummary: Explore.\nparent: greedy\n---\nSee [[β-decay]].\n",
+        "α-decay.md": _front(parent="greedy", related="beta-decay"),
+        "β-decay.md": (
+            "---\nsummary: Emit.\nparent: greedy\n---\nAfter [[α-decay]], [[ε-greedy]].\n"
+        ),
+        "Attention (注意力).md": _front(parent="attention"),
+        **BASE,
+    }
+    cg = _graph(write_tree, tmp_path, files)
+    assert cg.errors == ()
+    assert {"greedy", "epsilon-greedy", "alpha-decay", "beta-decay"} <= set(cg.graph)
+    assert sorted(cg.graph.successors("beta-decay")) == ["alpha-decay", "epsilon-greedy", "greedy"]
+    mixed = [key for key in cg.graph if key.startswith("n-")]
+    assert len(mixed) == 1 and cg.entities[mixed[0]].parent.name == "attention"
+
+
 def test_invalid_keys_never_become_nodes(write_tree: TreeWriter, tmp_path: Path) -> None:
     cg = _graph(
         write_tree,

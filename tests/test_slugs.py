@@ -31,6 +31,15 @@ from generator.slugs import file_key, is_valid_key, name_fold, slugify
         ("ﬁne", "fine"),
         ("日本語", ""),
         ("", ""),
+        # A Greek letter alone is a symbol, spelled by its name; a Greek word is dropped.
+        ("ε-greedy", "epsilon-greedy"),
+        ("β-VAE", "beta-vae"),
+        ("μP", "mu-p"),
+        ("µP", "mu-p"),  # the micro sign is mu
+        ("Q(λ)", "q-lambda"),
+        ("ϵ-net", "epsilon-net"),
+        ("Σ", "sigma"),
+        ("Νευρωνικό δίκτυο", ""),
     ],
 )
 def test_slugify(text: str, expected: str) -> None:
@@ -97,6 +106,51 @@ def test_name_fold_is_slugify_for_ascii_and_stable(text: str) -> None:
     assert name_fold(folded) == folded  # a fold matches itself: names are folded once
     assert folded == name_fold(unicodedata.normalize("NFD", text))  # however it was typed
     assert "--" not in folded and not folded.startswith("-") and not folded.endswith("-")
+
+
+@pytest.mark.parametrize(
+    ("stem", "key"),
+    [
+        ("Batch Norm", "batch-norm"),
+        ("Naïve Bayes", "naive-bayes"),
+        ("α-decay", "alpha-decay"),
+        ("β-decay", "beta-decay"),
+        ("ε-greedy", "epsilon-greedy"),
+        ("注意力", "n-105a8b5a19"),
+        ("--", ""),
+    ],
+)
+def test_file_key(stem: str, key: str) -> None:
+    assert file_key(stem) == key
+
+
+@pytest.mark.parametrize(
+    ("stem", "other"),
+    [
+        ("ε-greedy", "greedy"),
+        ("α-decay", "β-decay"),
+        ("Attention (注意力)", "Attention"),
+        ("Attention (注意力)", "Attention (自注意力)"),
+        ("Νευρωνικό δίκτυο", "Νευρωνικό"),
+        ("éβ", "e"),
+    ],
+)
+def test_file_key_keeps_what_the_slug_would_drop(stem: str, other: str) -> None:
+    """Two names that differ in letters of another script never share a key."""
+    assert file_key(stem) != file_key(other)
+    assert is_valid_key(file_key(stem))
+
+
+# A few letters of each kind, so that two drawn names often share a key.
+_MIXED = st.text(alphabet="aAeéβΒεσς注力Жж -(", max_size=6)
+
+
+@given(_MIXED, _MIXED)
+def test_names_that_fold_apart_get_keys_apart_unless_both_are_spelled(a: str, b: str) -> None:
+    """A shared key means one fold, or two names the slug spells in full (Latin, lone Greek)."""
+    key = file_key(a)
+    if key == file_key(b) != "":
+        assert name_fold(a) == name_fold(b) or key == slugify(a) == slugify(b)
 
 
 @given(st.text(max_size=40))
