@@ -362,12 +362,18 @@ def code_ranges(text: str) -> list[Range]:
 
 
 def gaps(ranges: list[Range], start: int, stop: int) -> list[Range]:
-    """Return the parts of ``[start, stop)`` that no range of the sorted ``ranges`` covers."""
+    """Return the parts of ``[start, stop)`` that none of the sorted, disjoint ``ranges`` covers.
+
+    Only the ranges that meet ``[start, stop)`` are looked at, so asking
+    about each piece of a text in turn costs the pieces, not the pieces
+    times the ranges.
+    """
     parts: list[Range] = []
     pos = start
-    for a, b in ranges:
-        if b <= pos or a >= stop:
-            continue
+    for index in range(_first_ending_after(ranges, start), len(ranges)):
+        a, b = ranges[index]
+        if a >= stop:
+            break
         if a > pos:
             parts.append((pos, a))
         pos = max(pos, b)
@@ -376,8 +382,8 @@ def gaps(ranges: list[Range], start: int, stop: int) -> list[Range]:
     return parts
 
 
-def inside(ranges: list[Range], at: int) -> bool:
-    """Return whether offset ``at`` lies in one of the sorted, disjoint ``ranges``."""
+def _first_ending_after(ranges: list[Range], at: int) -> int:
+    """Return the index of the first of the sorted, disjoint ``ranges`` that ends after ``at``."""
     low, high = 0, len(ranges)
     while low < high:
         mid = (low + high) // 2
@@ -385,4 +391,10 @@ def inside(ranges: list[Range], at: int) -> bool:
             low = mid + 1
         else:
             high = mid
+    return low
+
+
+def inside(ranges: list[Range], at: int) -> bool:
+    """Return whether offset ``at`` lies in one of the sorted, disjoint ``ranges``."""
+    low = _first_ending_after(ranges, at)
     return low < len(ranges) and ranges[low][0] <= at

@@ -36,6 +36,7 @@ _LABEL_SPECIAL = re.compile(r"[\[\]]")
 _CALLOUT = re.compile(r"^> ?\[!([A-Za-z]+)\]([+-]?)[ \t]*(.*)\n((?:>.*(?:\n|$))*)", re.MULTILINE)
 _QUOTE_MARK = re.compile(r"^> ?", re.MULTILINE)
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_BLANK_TO_LINE_END = re.compile(r"[^\S\n]*(?:\n|\Z)")
 _VIDEO = frozenset({".mp4", ".webm", ".ogv", ".mov", ".mkv", ".m4v"})
 _AUDIO = frozenset({".mp3", ".wav", ".ogg", ".oga", ".m4a", ".flac", ".aac", ".opus"})
 _MAX_DEPTH = 3  # transclusions nested deeper are shown as links
@@ -232,11 +233,15 @@ def _demote_headings(text: str) -> str:
 
 
 def _alone_on_line(body: str, span: tuple[int, int]) -> bool:
-    """Return whether the text at ``span`` is the whole of its unindented line."""
-    line_start = body.rfind("\n", 0, span[0]) + 1
-    line_end = body.find("\n", span[1])
-    after = body[span[1] : len(body) if line_end < 0 else line_end]
-    return line_start == span[0] and not after.strip()
+    """Return whether the text at ``span`` is the whole of its unindented line.
+
+    Only the span's own ends are looked at, so a line of many embeds costs
+    as much as its length, not its length for every embed on it.
+    """
+    start, end = span
+    if start > 0 and body[start - 1] != "\n":
+        return False
+    return _BLANK_TO_LINE_END.match(body, end) is not None
 
 
 def _render_callouts(text: str) -> str:
