@@ -111,6 +111,26 @@ def test_gaps_and_inside() -> None:
     assert found == [False, True, True, False, True, False]
 
 
+# Sorted, disjoint ranges over [0, 40): cut points taken in pairs.
+_RANGES = st.lists(st.integers(0, 40), max_size=12, unique=True).map(
+    lambda cuts: [(a, b) for a, b in zip(*[iter(sorted(cuts))] * 2, strict=False)]
+)
+
+
+@given(_RANGES, st.integers(0, 40), st.integers(0, 40))
+def test_gaps_are_what_no_range_covers(
+    ranges: list[tuple[int, int]], start: int, stop: int
+) -> None:
+    """The ranges a piece asks about are found by search, not a walk: same answer as counting."""
+    covered = {at for a, b in ranges for at in range(a, b)}
+    found = gaps(ranges, start, stop)
+    assert [at for a, b in found for at in range(a, b)] == [
+        at for at in range(start, stop) if at not in covered
+    ]
+    assert all(a < b for a, b in found) and all(b < c for (_, b), (c, _) in pairwise(found))
+    assert all(inside(ranges, at) == (at in covered) for at in range(start, stop))
+
+
 def _cpu(text: str) -> float:
     return cpu_seconds(lambda: code_regions(text))
 
