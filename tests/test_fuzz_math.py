@@ -147,6 +147,15 @@ HOSTILE: list[tuple[str, Callable[[int], str]]] = [
     ("braces-too-deep", lambda n: "$" + "{" * (n // 2) + "x" + "}" * (n // 2) + "$"),
     ("command-chain", lambda n: "$" + "\\sqrt" * (n // 5) + " x$"),
     ("long-inline-relations", lambda n: "$" + "a = " * (n // 4) + "b$."),
+    # Each formula leaves as many brackets open as the converter is given.
+    (
+        "brackets-left-open",
+        lambda n: "".join(f"$\\sin(\\sin(\\sin(\\sin({i}$ " for i in range(n // 30)),
+    ),
+    (
+        "brackets-never-closed",
+        lambda n: "".join(f"$[{i}" + "(" * 30 + "$ " for i in range(n // 40)),
+    ),
 ]
 SMALL = 40_000
 GROWTH = 4

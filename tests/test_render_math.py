@@ -22,7 +22,13 @@ from generator.linker import link_entities
 from generator.links import parse_links
 from generator.model import Entity, EntityKey, SiteUrl, SourcePath
 from generator.render.markdown import rewrite_body
-from generator.render.mathml import MAX_DEPTH, formula, formula_errors, render_math
+from generator.render.mathml import (
+    MAX_DEPTH,
+    MAX_UNCLOSED,
+    formula,
+    formula_errors,
+    render_math,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN_DIR = Path(__file__).parent / "golden" / "math"
@@ -411,6 +417,30 @@ def test_formula_nested_too_deep_is_refused_before_the_converter() -> None:
     out = formula(deep, display=False)
     assert out.startswith('<code class="gg-math-error"') and "nests deeper" in out
     assert formula("{" * 20 + "x" + "}" * 20, display=False).startswith('<span class="gg-math">')
+
+
+@pytest.mark.parametrize(
+    "opener", ["(", "[", "\\{", "\\langle ", "\\lbrace ", "\\lfloor ", "\\sin(", "(a"]
+)
+def test_brackets_left_open_are_refused_before_the_converter(opener: str) -> None:
+    """math-core's time doubles per unclosed bracket: 40 of them would run for hours.
+
+    20 take it a fraction of a second, so without the guard this fails at once.
+    """
+    refused = formula(opener * 20 + "x", display=False)
+    assert refused.startswith('<code class="gg-math-error"'), refused
+    assert "20 of its brackets are never closed" in refused
+    allowed = formula(opener * MAX_UNCLOSED + "x", display=False)
+    assert allowed.startswith('<span class="gg-math">'), allowed
+    assert "never closed" in formula(opener * (MAX_UNCLOSED + 1) + "x", display=False)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["[0, 1)", "(a, b] \\cup [c, d)", "a \\\\[2pt] b", "\\left( x \\right.", "\\{" * 9 + "\\}" * 9],
+)
+def test_closed_brackets_and_intervals_are_not_counted(source: str) -> None:
+    assert formula(source, display=True).startswith('<span class="gg-math-display">')
 
 
 @pytest.mark.parametrize(
