@@ -152,10 +152,12 @@ def remove_stale(
     A file is kept when the build produced it (``keep``), when something
     outside MkDocs' writers wrote it during this build (its mtime is not older
     than ``since``), or when it lies in ``spare``, a folder written afresh later.
+    Hidden entries at the top (``.git`` of a Pages branch, ``.nojekyll``) are
+    never looked at, as MkDocs' own clean build leaves them.
     """
     removed: list[Path] = []
     spared = os.path.abspath(spare) + os.sep if spare is not None else "\0"  # no path has NUL
-    for folder, dirs, names in os.walk(site_dir, topdown=False):
+    for folder, dirs, names in _walk_unhidden(site_dir):
         for name in names:
             path = os.path.abspath(os.path.join(folder, name))
             if path in keep or path.startswith(spared) or os.path.getmtime(path) >= since:
@@ -167,6 +169,19 @@ def remove_stale(
             if not os.path.islink(child) and not os.listdir(child):
                 os.rmdir(child)
     return removed
+
+
+def _walk_unhidden(site_dir: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Walk ``site_dir`` bottom-up as ``os.walk`` does, without its hidden top-level entries."""
+    try:
+        top = [entry for entry in os.listdir(site_dir) if not entry.startswith(".")]
+    except OSError:
+        return
+    folders = [name for name in top if os.path.isdir(os.path.join(site_dir, name))]
+    for name in folders:
+        if not os.path.islink(os.path.join(site_dir, name)):
+            yield from os.walk(os.path.join(site_dir, name), topdown=False)
+    yield str(site_dir), folders, [name for name in top if name not in folders]
 
 
 @contextmanager

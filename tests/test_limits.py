@@ -224,6 +224,50 @@ def test_site_dir_in_a_config_file_is_checked(
     assert (glossary / "demos" / "d.py").is_file()
 
 
+@pytest.mark.parametrize(
+    ("held", "said"),
+    [
+        ({"notes.txt": "mine"}, "holds files that are not a built site: notes.txt"),
+        ({"MARKER": "", "mkdocs.yml": "site_name: X\n", "index.html": ""}, "holds a project"),
+        (
+            {"docs/x.md": "# X\n", ".git/HEAD": "ref"},
+            "holds files that are not a built site: docs/",
+        ),
+    ],
+)
+def test_site_dir_holding_other_files_is_refused(
+    glossary: Path, capsys: pytest.CaptureFixture[str], held: dict[str, str], said: str
+) -> None:
+    """`build --site-dir ../project` emptied the project, .git and all, with exit 0."""
+    for name, text in held.items():
+        (glossary / "out" / name).parent.mkdir(parents=True, exist_ok=True)
+        (glossary / "out" / name).write_text(text)
+    code, out = run(capsys, "build", "--site-dir", "out")
+    assert code == 2 and said in out, out
+    assert "building there would delete them" in out and "Traceback" not in out
+    assert all((glossary / "out" / name).read_text() == text for name, text in held.items())
+
+
+def test_a_site_folder_is_rebuilt_keeping_its_hidden_entries(
+    glossary: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another MkDocs site's folder may be built over; a Pages branch's .git stays, as in MkDocs."""
+    site = glossary / "site"
+    site.mkdir()
+    (site / "index.html").write_text("an older site")
+    (site / "old.html").write_text("gone after the build")
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (site / ".nojekyll").write_text("")
+    code, out = run(capsys, "build", "--site-dir", "site")
+    assert code == 0, out
+    assert (site / "concepts" / "a.html").is_file() and not (site / "old.html").exists()
+    assert (site / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (site / ".nojekyll").is_file()
+    code, out = run(capsys, "build", "--site-dir", "site")  # its own site: built again
+    assert code == 0, out
+
+
 @pytest.mark.slow
 def test_content_errors_leave_the_site_folder_alone(glossary: Path) -> None:
     """Finding 5: a build that stopped on content errors had already emptied site/."""
