@@ -210,9 +210,29 @@ def test_cli_list_freeze_and_clean(
     assert "name the demos to freeze" in capsys.readouterr().err
     assert main(["demo", "run", "nothing"]) == 2
     Path(".glossgraph/cache").mkdir(parents=True)
-    Path(".glossgraph/cache/k.ipynb").write_text("{}", encoding="utf-8")
+    key = "0123456789abcdef" * 4
+    Path(f".glossgraph/cache/{key}.ipynb").write_text("{}", encoding="utf-8")
+    Path(f".glossgraph/cache/{key}.failed.json").write_text("{}", encoding="utf-8")
+    Path(f".glossgraph/cache/.{key}.ipynb.x1y2.tmp").write_text("{", encoding="utf-8")
     assert main(["cache", "clean"]) == 0
+    assert capsys.readouterr().out.startswith("removed 3 cached demo results")
+    assert not Path(".glossgraph/cache").exists()
+
+
+def test_cache_clean_deletes_only_what_the_cache_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cache clean --cache-dir notebooks` deleted the user's own notebooks."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    mine = ["my-analysis.ipynb", "alpha.ipynb", "0123.ipynb", "notes.failed.json", ".x.tmp"]
+    for name in mine:
+        (folder / name).write_text("{}", encoding="utf-8")
+    key = "f" * 64
+    (folder / f"{key}.ipynb").write_text("{}", encoding="utf-8")
+    assert main(["cache", "clean", "--cache-dir", str(folder)]) == 0
     assert capsys.readouterr().out.startswith("removed 1 cached demo results")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(mine)
 
 
 def test_importing_the_engine_stays_light() -> None:

@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from generator.demos.model import DemoResult, DemoStatus, Obtained, RunRecord
 from generator.model import DemoId
 
 FAILED_SUFFIX = ".failed.json"
+# What this store writes: an entry or a note named by its key, and the
+# temporary file ``_write_atomic`` makes beside it. ``clean`` deletes only these.
+_OWN_FILE = re.compile(r"(\.)?[0-9a-f]{64}(?:\.ipynb|\.failed\.json)(?(1)\.[^/]+\.tmp)")
 
 
 def entry_path(cache_dir: Path, key: str) -> Path:
@@ -183,12 +187,17 @@ def has_failure(cache_dir: Path, key: str) -> bool:
 
 
 def clean(cache_dir: Path) -> int:
-    """Delete every entry and note in ``cache_dir``; return how many files went."""
+    """Delete every entry and note in ``cache_dir``; return how many files went.
+
+    Only files named as this store names them go: a notebook of the user's
+    own, or the frozen outputs, in a folder given by mistake, stay, and so
+    does the folder.
+    """
     if not cache_dir.is_dir():
         return 0
     removed = 0
     for path in cache_dir.iterdir():
-        if path.is_file() and path.name.endswith((".ipynb", FAILED_SUFFIX, ".tmp")):
+        if path.is_file() and _OWN_FILE.fullmatch(path.name):
             path.unlink()
             removed += 1
     with contextlib.suppress(OSError):
