@@ -61,7 +61,7 @@ from generator.incremental import (
 )
 from generator.incremental import fingerprint as make_fingerprint
 from generator.model import SiteUrl
-from generator.outputs import check_output_folder, check_site_folder
+from generator.outputs import check_cache_folder, check_output_folder, check_site_folder
 from generator.reading import ReadPolicy, parse_size
 from generator.rebuilds import BuildGate, run_current
 from generator.render.docstree import DocsTree
@@ -344,9 +344,11 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             )
         }
         site_dir = Path(config.site_dir)
-        built_before = state_path(protected["cache"], site_dir.resolve()).exists()
         with _usage_errors_as_plugin_errors():
+            sources = {name: protected[name] for name in ("entities", "demos")}
+            check_cache_folder(protected["cache"], "glossgraph option cache_dir", sources)
             check_output_folder(site_dir, "site_dir", protected)
+            built_before = state_path(protected["cache"], site_dir.resolve()).exists()
             check_site_folder(site_dir, "site_dir", built_before=built_before)
 
     def _reading(self) -> ReadPolicy:

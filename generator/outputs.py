@@ -21,15 +21,38 @@ def check_output_folder(folder: Path, option: str, protected: Mapping[str, Path]
     ``option`` names the folder as the user gave it (``--site-dir``);
     ``protected`` maps a name (``entities``) to a folder glossgraph reads.
     """
+    _check_is_folder(folder, option)
+    _refuse_overlap(folder, option, protected, "writing there would delete it", "(e.g. site/)")
+
+
+def check_cache_folder(folder: Path, option: str, protected: Mapping[str, Path]) -> None:
+    """Raise UsageError if the cache ``folder`` is a file or overlaps a folder in ``protected``.
+
+    The cache holds executed notebooks and the build's state: inside the
+    entities folder they would be published as attachments, and over a file
+    the first build to save its state fails.
+    """
+    _check_is_folder(folder, option)
+    why = "the cache's files would be read as part of the glossary"
+    _refuse_overlap(folder, option, protected, why, "(the default is .glossgraph/cache)")
+
+
+def _check_is_folder(folder: Path, option: str) -> None:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{option} '{folder}' is a file, not a folder; give a folder")
+
+
+def _refuse_overlap(
+    folder: Path, option: str, protected: Mapping[str, Path], why: str, example: str
+) -> None:
+    """Raise UsageError, saying ``why``, if ``folder`` is, holds or lies in one of ``protected``."""
     target = folder.resolve()
     for name, path in protected.items():
         source = path.resolve()
         if target == source or source.is_relative_to(target) or target.is_relative_to(source):
             raise UsageError(
-                f"{option} '{folder}' overlaps the {name} folder '{path}': writing there would "
-                f"delete it; choose a folder outside {name}/ (e.g. site/)"
+                f"{option} '{folder}' overlaps the {name} folder '{path}': {why};"
+                f" choose a folder outside {name}/ {example}"
             )
 
 

@@ -225,6 +225,28 @@ def test_site_dir_in_a_config_file_is_checked(
 
 
 @pytest.mark.parametrize(
+    ("cache_dir", "said"),
+    [
+        ("mkdocs.yml", "mkdocs.yml' is a file, not a folder"),
+        ("entities", "overlaps the entities folder"),
+        ("entities/cache", "overlaps the entities folder"),
+        ("demos/cache", "overlaps the demos folder"),
+    ],
+)
+def test_cache_dir_over_content_or_a_file_is_a_usage_error(
+    glossary: Path, capsys: pytest.CaptureFixture[str], cache_dir: str, said: str
+) -> None:
+    """A cache_dir naming mkdocs.yml ended in a traceback; one in entities/ was published."""
+    config = {"site_name": "G", "docs_dir": "entities", "theme": {"name": "material"}}
+    config["plugins"] = [{"glossgraph": {"cache_dir": cache_dir}}]  # type: ignore[assignment]
+    (glossary / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    code, out = run(capsys, "build", "--site-dir", "site")
+    assert code == 2 and said in out, out
+    assert "Traceback" not in out and not (glossary / "site").exists()
+    assert sorted(p.name for p in (glossary / "entities").iterdir()) == ["a.md"]
+
+
+@pytest.mark.parametrize(
     ("held", "said"),
     [
         ({"notes.txt": "mine"}, "holds files that are not a built site: notes.txt"),
