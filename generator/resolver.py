@@ -70,6 +70,37 @@ class BodyLinks:
     blocks: dict[EntityKey, dict[tuple[int, int], str]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class _HeadingIndex:
+    """One concept's headings by casefolded text and by anchor, for the links naming them."""
+
+    by_text: dict[str, Heading]  # casefolded text -> the first heading with that text
+    by_anchor: dict[str, tuple[int, Heading]]  # anchor -> (position, the first heading with it)
+
+    @classmethod
+    def of(cls, headings: tuple[Heading, ...]) -> _HeadingIndex:
+        """Index ``headings``; where several share a text or anchor, the first one is kept."""
+        by_text: dict[str, Heading] = {}
+        by_anchor: dict[str, tuple[int, Heading]] = {}
+        for position, heading in enumerate(headings):
+            by_text.setdefault(heading.text.casefold(), heading)
+            by_anchor.setdefault(heading.anchor, (position, heading))
+        return cls(by_text, by_anchor)
+
+    def find(self, wanted: str, slugify: Slugify) -> Heading | None:
+        """Return the heading ``wanted`` names: by text (any case), by anchor, or by its slug.
+
+        Of an anchor match and a slug match, the heading that comes first wins,
+        as a walk through the headings in order would find it.
+        """
+        by_text = self.by_text.get(wanted.casefold())
+        if by_text is not None:
+            return by_text
+        matches = [self.by_anchor.get(anchor) for anchor in (wanted, slugify(wanted, "-"))]
+        found = [match for match in matches if match is not None]
+        return min(found, key=lambda match: match[0])[1] if found else None
+
+
 @dataclass(slots=True)
 class Resolver:
     """Resolves body links against the concepts and files of one entities folder."""
@@ -86,6 +117,7 @@ class Resolver:
     _images: dict[SourcePath, ImageInfo | None] = field(default_factory=dict)
     _file_paths: dict[str, SourcePath] = field(default_factory=dict)
     _headings: dict[EntityKey, tuple[Heading, ...]] = field(default_factory=dict)
+    _heading_index: dict[EntityKey, _HeadingIndex] = field(default_factory=dict)
     _blocks: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _slugs: dict[str, str] = field(default_factory=dict)  # a written name's slug, computed once
     _bare: dict[str, EntityKey] = field(default_factory=dict)  # a folderless name's concept
@@ -222,7 +254,7 @@ class Resolver:
             return self._block(entity, link, key, parts[-1][1:])
         headings = self.headings_of(key)
         wanted = parts[-1] if parts else link.heading
-        heading = _find_heading(headings, wanted, self.slugify)
+        heading = self._heading_index_of(key).find(wanted, self.slugify)
         if heading is None:
             texts = {h.text: h.text for h in headings}
             hint = self.report.suggest(wanted, texts)
@@ -255,6 +287,17 @@ class Resolver:
             found = self._headings[key] = page_headings(entity.body, entity.title, self.slugify)
         return found
 
+    def _heading_index_of(self, key: EntityKey) -> _HeadingIndex:
+        """Return a concept's headings by text and anchor (built once per concept).
+
+        A page of many links to its own many headings would otherwise look at
+        every heading for every link.
+        """
+        found = self._heading_index.get(key)
+        if found is None:
+            found = self._heading_index[key] = _HeadingIndex.of(self.headings_of(key))
+        return found
+
     def _blocks_of(self, key: EntityKey) -> dict[str, tuple[int, int]]:
         found = self._blocks.get(key)
         if found is None:
@@ -280,16 +323,6 @@ def _outside(written: str) -> Dangling:
         f"'{written}' is outside the entities folder: move the file into it"
         " or link to it by its URL",
     )
-
-
-def _find_heading(headings: tuple[Heading, ...], wanted: str, slugify: Slugify) -> Heading | None:
-    """Return the heading ``wanted`` names: by text (any case), by anchor, or by its slug."""
-    lowered = wanted.casefold()
-    by_text = next((h for h in headings if h.text.casefold() == lowered), None)
-    if by_text is not None:
-        return by_text
-    slug = slugify(wanted, "-")
-    return next((h for h in headings if h.anchor in (wanted, slug)), None)
 
 
 def check_transclusion(

@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.checks import Reporter, register_keys, register_names
-from generator.headings import default_slugify
+from generator.headings import Heading, default_slugify
 from generator.model import Diagnostic, Entity, EntityKey, Link, ResolvedLink, SourcePath
-from generator.resolver import Resolver
+from generator.resolver import Resolver, _HeadingIndex
 
 SLUGIFY = default_slugify()
 BODY = "Intro text. ^blk\n\n## Intro\n\nMore.\n"
@@ -82,3 +82,26 @@ def test_one_resolver_decides_each_link_as_a_fresh_one(
         cold, cold_report = _resolver(entities)
         expected.append((cold.resolve(entity, link), cold_report.diagnostics))
     assert found == expected
+
+
+def _walk_headings(headings: tuple[Heading, ...], wanted: str) -> Heading | None:
+    """Find ``wanted`` the plain way: the first by text (any case), else by anchor or slug."""
+    lowered = wanted.casefold()
+    by_text = next((h for h in headings if h.text.casefold() == lowered), None)
+    if by_text is not None:
+        return by_text
+    slug = SLUGIFY(wanted, "-")
+    return next((h for h in headings if h.anchor in (wanted, slug)), None)
+
+
+_WORDS = st.sampled_from(["a", "A", "ss", "ß", "a b", "A B", "a-b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, _WORDS), max_size=6), _WORDS)
+def test_the_heading_index_finds_the_heading_a_walk_finds(
+    pairs: list[tuple[str, str]], wanted: str
+) -> None:
+    """Texts and anchors that repeat, and a slug matching a later anchor, pick as before."""
+    headings = tuple(Heading(2, text, anchor, i, i + 1) for i, (text, anchor) in enumerate(pairs))
+    assert _HeadingIndex.of(headings).find(wanted, SLUGIFY) is _walk_headings(headings, wanted)
