@@ -12,6 +12,7 @@ from generator.demos import DemoRun, RunOptions, render_demo, run_demos
 from generator.demos.downloads import RepoLinks
 from generator.demos.keys import installed_torch_version
 from generator.demos.render import DemoPage
+from generator.demos.spec import parse_demo
 from generator.errors import ContentError
 from generator.headings import Slugify
 from generator.incremental import PictureCache
@@ -76,7 +77,9 @@ def build_docs(options: BuildOptions) -> SiteBuild:
     """Return the docs tree of the glossary in ``options.entities``."""
     graph = load_concept_graph(options.entities, options.demos, options.slugify, options.reading)
     stop_on_errors(graph)
-    demo_run = run_demos(demo_ids(graph), options.demos, options.run)
+    ids = demo_ids(graph)
+    stop_on_demo_errors(ids, options.demos, options.reading)
+    demo_run = run_demos(ids, options.demos, options.run)
     demos = render_demos(demo_run, options)
     kept = (
         None if options.pictures is None else PictureCache(options.pictures, options.directory_urls)
@@ -96,6 +99,22 @@ def build_docs(options: BuildOptions) -> SiteBuild:
 def stop_on_errors(graph: ConceptGraph) -> None:
     """Raise ContentBlocked for errors, except those a page shows as marked text."""
     blocking = [d for d in graph.errors if d.code not in PAGE_SHOWN]
+    if blocking:
+        raise ContentBlocked(blocking)
+
+
+def stop_on_demo_errors(ids: Iterable[DemoId], demos_dir: Path, policy: ReadPolicy) -> None:
+    """Raise ContentBlocked for the header errors of the demos a page embeds, as check reports them.
+
+    Such a demo cannot run: built anyway, its page would show the error and
+    the build's log only that it failed.
+    """
+    blocking = [
+        found
+        for demo_id in ids
+        for found in parse_demo(demos_dir / f"{demo_id}.py", demos_dir, policy)[1]
+        if found.severity is Severity.ERROR
+    ]
     if blocking:
         raise ContentBlocked(blocking)
 

@@ -43,6 +43,13 @@ def _write(root: Path, files: dict[str, str]) -> Path:
         ),
         ("timeout: true", ["demo option 'timeout' must be a positive number of seconds, got True"]),
         (
+            "timeout: 1e9",
+            [
+                "demo option 'timeout' must be a positive number of seconds, got '1e9' (text:"
+                " YAML reads a number without a '.' in its mantissa as text; write 1000000000.0)"
+            ],
+        ),
+        (
             "reads: data/points.csv",
             ["demo option 'reads' must be a list of paths, got 'data/points.csv'"],
         ),
@@ -69,6 +76,25 @@ def test_header_options(
     assert [d.message for d in found] == expected
     assert all(str(d).startswith("demos/d.py:4:7: error: ") for d in found)
     assert demos.is_dir()
+
+
+def test_a_demo_not_in_utf8_says_to_save_it_so(tmp_path: Path) -> None:
+    demos = tmp_path / "demos"
+    demos.mkdir()
+    (demos / "d.py").write_bytes(b"# %%\nprint('caf\xe9')\n")
+    spec, (found,) = parse_demo(demos / "d.py", demos)
+    assert spec is None and found.severity is Severity.ERROR
+    assert found.message.startswith("cannot read demo: it is not UTF-8 text (")
+    assert found.message.endswith("; save it as UTF-8")
+
+
+def test_a_byte_order_mark_is_dropped_as_python_drops_it(tmp_path: Path) -> None:
+    """A BOM passed check, then the run failed: invalid non-printable character U+FEFF."""
+    demos = _write(tmp_path, {"d.py": "\ufeff" + _header("timeout: 5") + "# %%\nprint(1)\n"})
+    spec, found = parse_demo(demos / "d.py", demos)
+    assert found == [] and spec is not None and spec.timeout == 5
+    cells = executed_cells(notebook_of((demos / "d.py").read_text("utf-8-sig")))
+    assert [cell.source for _, cell in cells] == ["print(1)"]
 
 
 def test_yaml_error_points_at_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

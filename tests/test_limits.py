@@ -290,6 +290,21 @@ def test_a_site_folder_is_rebuilt_keeping_its_hidden_entries(
     assert code == 0, out
 
 
+def test_a_bad_demo_header_stops_the_build_as_check_reports_it(
+    glossary: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """check gave demos/d.py:4:7: error…; build said only that the demo failed, with exit 0."""
+    (glossary / "entities" / "a.md").write_text("---\ntitle: A\ndemos: [d]\n---\nBody.\n")
+    header = "# ---\n# jupyter:\n#   glossgraph:\n#     timeout: forever\n# ---\n"
+    (glossary / "demos" / "d.py").write_text(header + DEMO)
+    said = "demos/d.py:4:7: error: demo option 'timeout' must be a positive number of seconds"
+    code, out = run(capsys, "check")
+    assert code == 1 and said in out
+    code, out = run(capsys, "build", "--site-dir", "site")
+    assert code == 1 and said in out and "the site was not built" in out, out
+    assert not (glossary / "site").exists()
+
+
 @pytest.mark.slow
 def test_content_errors_leave_the_site_folder_alone(glossary: Path) -> None:
     """Finding 5: a build that stopped on content errors had already emptied site/."""

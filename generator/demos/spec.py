@@ -89,7 +89,10 @@ def parse_demo(
         text = read_demo_text(path, demos_dir, policy)
     except ReadRefused as refused:
         return None, [_diag(path, 1, 1, str(refused), "demo-unreadable")]
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        message = f"cannot read demo: it is not UTF-8 text ({error}); save it as UTF-8"
+        return None, [_diag(path, 1, 1, message, "demo-unreadable")]
+    except OSError as error:
         return None, [_diag(path, 1, 1, f"cannot read demo: {error}", "demo-unreadable")]
     return parse_demo_text(path, text, demos_dir)
 
@@ -98,8 +101,9 @@ def read_demo_text(path: Path, demos_dir: Path, policy: ReadPolicy = DEFAULT_POL
     """Return a demo script's text (the one place a script is read), under the reading policy.
 
     Raises ReadRefused for a FIFO, a device, an oversize file or a symlink out of ``demos_dir``.
+    A byte-order mark is dropped, as Python drops it when it runs the script.
     """
-    return read_bytes(path, real_folder(demos_dir), policy).decode("utf-8")
+    return read_bytes(path, real_folder(demos_dir), policy).decode("utf-8-sig")
 
 
 def parse_demo_text(
@@ -231,6 +235,14 @@ def _at(header: _Header | None, key: str) -> tuple[int, int]:
     return header.first_line, 1
 
 
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_timeout(
     path: Path, at: tuple[int, int], value: Any, out: list[Diagnostic]
 ) -> float | None:
@@ -238,6 +250,9 @@ def _check_timeout(
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         message = f"demo option 'timeout' must be a positive number of seconds, got {_short(value)}"
+        if isinstance(value, str) and _reads_as_number(value):
+            message += " (text: YAML reads a number without a '.' in its mantissa as text;"
+            message += f" write {float(value)!r})"
         out.append(_diag(path, *at, message, "demo-timeout"))
         return None
     return float(value)
