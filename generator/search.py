@@ -101,8 +101,13 @@ def write_bundle(
     """Write the Pagefind bundle of ``records`` into ``bundle``; raise SearchIndexError.
 
     With ``started``, Pagefind runs in a session of its own (a Ctrl-C meant
-    for serve does not reach it) and ``started`` is given its process.
+    for serve does not reach it) and ``started`` is given its process. With
+    no records (a glossary with no concepts yet) there is nothing to index
+    and Pagefind would refuse: the bundle is left out.
     """
+    if not records:
+        shutil.rmtree(bundle, ignore_errors=True)
+        return
     try:
         _write_index(records, bundle, started)
     except FileNotFoundError as error:

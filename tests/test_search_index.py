@@ -90,6 +90,16 @@ def test_index_site_writes_the_bundle_and_drops_materials_index(tmp_path: Path) 
     assert not (site / "search").exists()
 
 
+def test_a_site_with_no_concept_pages_gets_no_bundle(tmp_path: Path) -> None:
+    """An empty glossary's build died: Pagefind refuses a folder with no pages."""
+    site = _site(tmp_path / "site")
+    index_site(site, directory_urls=False)
+    for page in (site / "concepts").iterdir():
+        page.unlink()
+    built = index_site(site, directory_urls=False)
+    assert built.pages == 0 and not (site / "pagefind").exists()
+
+
 def test_a_missing_pagefind_binary_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
