@@ -308,6 +308,18 @@ def test_export_never_writes_into_the_entities_folder(
     assert concept.read_bytes() == before and not (glossary / "entities" / "new.json").exists()
 
 
+@pytest.mark.parametrize("target", ["mkdocs.yml", "./mkdocs.yml"])
+def test_export_never_writes_over_the_config_file(
+    glossary: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    """`export -o mkdocs.yml` replaced the project's config without a word."""
+    config = glossary / "mkdocs.yml"
+    config.write_text("site_name: Mine\n")
+    code, _, err = run(capsys, "export", "-o", target)
+    assert code == 2 and "is the site's config file" in err, err
+    assert config.read_text() == "site_name: Mine\n"
+
+
 def test_argparse_usage_error_exits_2(glossary: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
         main(["query", "neighbors", "attention", "--kind", "parent"])

@@ -274,6 +274,12 @@ def run_export(args: argparse.Namespace) -> int:
     if args.output is not None:
         protected = {"entities": args.entities, "demos": args.demos}
         check_output_file(args.output, "-o", protected)
+        config = args.config or Path("mkdocs.yml")
+        if config.is_file() and args.output.resolve() == config.resolve():
+            raise UsageError(
+                f"-o '{args.output}' is the site's config file: writing there would replace it;"
+                " write the export to another file"
+            )
     graph = load_graph(args)
     warn_about_errors(graph.diagnostics)
     text = _skos_text(graph, args) if args.format.startswith("skos-") else None
