@@ -160,3 +160,18 @@ def test_a_vault_in_other_scripts_loads_as_it_is(tmp_path: Path) -> None:
     page = (site / "concepts" / "vnimanie.html").read_text("utf-8")
     assert page.count('href="vnimanie.html"') >= 1  # [[ВНИМАНИЕ]] finds its own title
     assert sum(page.count(f'href="{p}"') for p in chinese) >= 1
+
+
+def test_a_concept_file_named_in_capitals_is_a_concept_not_a_left_out_file(
+    tmp_path: Path,
+) -> None:
+    """UPPER.MD became the concept 'upper' and was also warned of as a file left unpublished."""
+    vault = write_tree_into(
+        tmp_path,
+        {
+            "entities/UPPER.MD": "---\nsummary: Loud.\nrelated: [b]\n---\nBody.\n",
+            "entities/b.md": "---\nsummary: Quiet.\nrelated: [upper]\n---\nSee [[UPPER]].\n",
+        },
+    )
+    site = _strict_site(vault)  # a strict build fails on the warning
+    assert (site / "concepts" / "upper.html").is_file()
