@@ -203,7 +203,8 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             sources = [f for f in files if _inside(f, docs_dir / folder.relative_to(real_docs))]
             for source in sources:
                 files.remove(source)
-            _name_left_out([f for f in sources if not f.src_uri.lower().endswith(".md")], built.tree)
+            others = [f for f in sources if not f.src_uri.lower().endswith(".md")]
+            _name_left_out(others, built.tree)
         for path, content in built.tree.files.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
