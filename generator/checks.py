@@ -16,11 +16,25 @@ from generator.summary import is_placeholder
 _CYCLE_FIELDS = {Relation.BROADER: "parent", Relation.REQUIRES: "requires"}
 
 
+# Each did-you-mean search compares a name with every name it could have meant
+# (difflib, slowly), so a folder of many misspelt names would cost their number
+# times the names. Like a compiler that stops suggesting after many errors, one
+# check makes this many searches; later errors are reported without a hint.
+HINT_SEARCHES = 100
+
+
 @dataclass(slots=True)
 class Reporter:
-    """Collects the linker's diagnostics and finds near misses for did-you-mean hints."""
+    """Collects the linker's diagnostics and finds near misses for did-you-mean hints.
+
+    Hints are searched as errors are found (front matter, then bodies, in file
+    order) and only the first ``HINT_SEARCHES`` searches are made: the first
+    errors, the ones a reader sees first, keep their hints. Callers remember
+    each name's answer, so a name written many times costs one search.
+    """
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    searches_left: int = HINT_SEARCHES
 
     def error(self, path: SourcePath, line: int, col: int, message: str, code: str) -> None:
         self.diagnostics.append(Diagnostic(path, line, col, Severity.ERROR, message, code))
@@ -34,7 +48,13 @@ class Reporter:
         return f" (did you mean '{near}'?)" if near else ""
 
     def nearest(self, word: str, choices: Mapping[str, str]) -> str | None:
-        """Return the value of the closest of ``choices``' keys to ``word``, if one is close."""
+        """Return the value of the closest of ``choices``' keys to ``word``, if one is close.
+
+        None, without looking, once this check's searches are spent.
+        """
+        if self.searches_left <= 0:
+            return None
+        self.searches_left -= 1
         near = [c for c in choices if abs(len(c) - len(word)) <= max(2, len(word) // 4)]
         match = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
         return choices[match[0]] if match else None

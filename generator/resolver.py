@@ -76,16 +76,19 @@ class _HeadingIndex:
 
     by_text: dict[str, Heading]  # casefolded text -> the first heading with that text
     by_anchor: dict[str, tuple[int, Heading]]  # anchor -> (position, the first heading with it)
+    texts: dict[str, str]  # each text -> itself: what a missing heading's hint chooses from
 
     @classmethod
     def of(cls, headings: tuple[Heading, ...]) -> _HeadingIndex:
         """Index ``headings``; where several share a text or anchor, the first one is kept."""
         by_text: dict[str, Heading] = {}
         by_anchor: dict[str, tuple[int, Heading]] = {}
+        texts: dict[str, str] = {}
         for position, heading in enumerate(headings):
             by_text.setdefault(heading.text.casefold(), heading)
             by_anchor.setdefault(heading.anchor, (position, heading))
-        return cls(by_text, by_anchor)
+            texts[heading.text] = heading.text
+        return cls(by_text, by_anchor, texts)
 
     def find(self, wanted: str, slugify: Slugify) -> Heading | None:
         """Return the heading ``wanted`` names: by text (any case), by anchor, or by its slug.
@@ -118,6 +121,8 @@ class Resolver:
     _file_paths: dict[str, SourcePath] = field(default_factory=dict)
     _headings: dict[EntityKey, tuple[Heading, ...]] = field(default_factory=dict)
     _heading_index: dict[EntityKey, _HeadingIndex] = field(default_factory=dict)
+    _heading_hints: dict[tuple[EntityKey, str], str] = field(default_factory=dict)
+    _note_hints: dict[str, str | None] = field(default_factory=dict)  # a missing name's hint
     _blocks: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _slugs: dict[str, str] = field(default_factory=dict)  # a written name's slug, computed once
     _bare: dict[str, EntityKey] = field(default_factory=dict)  # a folderless name's concept
@@ -231,7 +236,9 @@ class Resolver:
             files = " and ".join(self.ambiguous[slug])
             return Dangling("ambiguous-link", f"link target '{written}' is ambiguous: {files}")
         what = "embedded note" if link.embed else "link target"
-        hint = self.report.nearest(slug, self.names)
+        if slug not in self._note_hints:
+            self._note_hints[slug] = self.report.nearest(slug, self.names)
+        hint = self._note_hints[slug]
         return Dangling("dangling-link", f"{what} '{written}' is not a concept", hint)
 
     def _asset(self, link: Link, written: str, paths: list[str]) -> AssetTarget | Dangling:
@@ -252,16 +259,22 @@ class Resolver:
         parts = [part.strip() for part in link.heading.split("#") if part.strip()]
         if parts and parts[-1].startswith("^"):
             return self._block(entity, link, key, parts[-1][1:])
-        headings = self.headings_of(key)
         wanted = parts[-1] if parts else link.heading
-        heading = self._heading_index_of(key).find(wanted, self.slugify)
+        index = self._heading_index_of(key)
+        heading = index.find(wanted, self.slugify)
         if heading is None:
-            texts = {h.text: h.text for h in headings}
-            hint = self.report.suggest(wanted, texts)
+            hint = self._heading_hint(key, wanted, index)
             message = f"heading '{wanted}' is not in {target.source}{hint}: the link opens the page"
             self.report.warning(entity.source, link.line, link.col, message, "missing-heading")
             return ConceptTarget(key, None, whole)
         return ConceptTarget(key, heading.anchor, (heading.start, heading.end))
+
+    def _heading_hint(self, key: EntityKey, wanted: str, index: _HeadingIndex) -> str:
+        """Return the did-you-mean of a missing heading: searched once per page and name."""
+        hint = self._heading_hints.get((key, wanted))
+        if hint is None:
+            hint = self._heading_hints[key, wanted] = self.report.suggest(wanted, index.texts)
+        return hint
 
     def _page(self, key: EntityKey) -> ConceptTarget:
         """Return the target that opens a whole page: one record, shared by every such link."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.checks import Reporter, register_keys, register_names
+from generator.checks import HINT_SEARCHES, Reporter, register_keys, register_names
 from generator.headings import Heading, default_slugify
 from generator.model import Diagnostic, Entity, EntityKey, Link, ResolvedLink, SourcePath
 from generator.resolver import Resolver, _HeadingIndex
@@ -105,3 +106,19 @@ def test_the_heading_index_finds_the_heading_a_walk_finds(
     """Texts and anchors that repeat, and a slug matching a later anchor, pick as before."""
     headings = tuple(Heading(2, text, anchor, i, i + 1) for i, (text, anchor) in enumerate(pairs))
     assert _HeadingIndex.of(headings).find(wanted, SLUGIFY) is _walk_headings(headings, wanted)
+
+
+@pytest.mark.parametrize(("target", "heading"), [("nope", None), ("a", "Nope")])
+def test_a_missing_name_written_many_times_is_searched_once(
+    target: str, heading: str | None
+) -> None:
+    """Each did-you-mean search costs every name: a name linked again reuses its answer."""
+    entities = _entities()
+    resolver, report = _resolver(entities)
+    for line in range(1, 51):
+        resolver.resolve(
+            entities[line % 2], Link(target, heading, None, False, None, (0, 1), line, 1)
+        )
+    assert len(report.diagnostics) == 50
+    assert len({d.message for d in report.diagnostics}) == 1
+    assert report.searches_left == HINT_SEARCHES - 1
