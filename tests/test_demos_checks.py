@@ -78,6 +78,20 @@ def test_header_options(
     assert demos.is_dir()
 
 
+def test_a_header_never_closed_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its 'timeout: 5' was run as code and silently ignored."""
+    monkeypatch.chdir(tmp_path)
+    header = "\n# ---\n# jupyter:\n#   glossgraph:\n#     timeout: 5\n"
+    _write(tmp_path, {"d.py": header + "# %%\nprint(1)\n", "e.py": "# --- not a header\n"})
+    (found,) = check_demos(EMPTY_GRAPH, Path("demos"))
+    assert str(found) == (
+        "demos/d.py:2:1: warning: demo header opened with '# ---' is never closed: it runs as"
+        " code and its options are ignored; end it with a '# ---' line"
+    )
+
+
 def test_a_demo_not_in_utf8_says_to_save_it_so(tmp_path: Path) -> None:
     demos = tmp_path / "demos"
     demos.mkdir()

@@ -61,12 +61,18 @@ def _diag(path: Path, line: int, col: int, message: str, code: str) -> Diagnosti
     return Diagnostic(display_path(path), line, col, Severity.ERROR, message, code)
 
 
-def _find_header(lines: list[str]) -> _Header | None:
-    """Return the ``# ---`` ... ``# ---`` header at the top of the file, if any."""
+def _header_start(lines: list[str]) -> int | None:
+    """Return the index of the ``# ---`` line that opens a header at the top, if any."""
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1
-    if start >= len(lines) or lines[start].rstrip() != "# ---":
+    return start if start < len(lines) and lines[start].rstrip() == "# ---" else None
+
+
+def _find_header(lines: list[str]) -> _Header | None:
+    """Return the ``# ---`` ... ``# ---`` header at the top of the file, if any."""
+    start = _header_start(lines)
+    if start is None:
         return None
     for end in range(start + 1, len(lines)):
         if lines[end].rstrip() == "# ---":
@@ -117,6 +123,16 @@ def parse_demo_text(
     if header is not None:
         kept_options, kept_diagnostics = _kept_options(path, header)
         options, diagnostics = dict(kept_options), list(kept_diagnostics)
+    elif (start := _header_start(lines)) is not None:
+        message = (
+            "demo header opened with '# ---' is never closed: it runs as code and its options"
+            " are ignored; end it with a '# ---' line"
+        )
+        diagnostics.append(
+            Diagnostic(
+                display_path(path), start + 1, 1, Severity.WARNING, message, "demo-header-unclosed"
+            )
+        )
     timeout = _check_timeout(path, _at(header, "timeout"), options.get("timeout"), diagnostics)
     reads = _check_reads(path, _at(header, "reads"), options.get("reads"), demos_dir, diagnostics)
     device = _check_device(path, _at(header, "device"), options.get("device"), diagnostics)
