@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,10 +152,56 @@ def demo_failures(demo_run: DemoRun, demos_dir: Path) -> tuple[Diagnostic, ...]:
     found = []
     for demo_id in demo_run.failed:
         result = demo_run.results[demo_id]
-        source = display_path(demos_dir / f"{demo_id}.py")
-        message = f"demo '{demo_id}' failed ({result.status.value}); its page shows the error"
-        found.append(Diagnostic(source, 1, 1, Severity.WARNING, message, "demo-failed"))
+        path = demos_dir / f"{demo_id}.py"
+        said = _last_line(result.error)
+        message = f"demo '{demo_id}' failed ({result.status.value})"
+        message += f": {said}" if said else ""
+        message += "; its page shows the error"
+        line = _failing_line(path, result.error)
+        found.append(
+            Diagnostic(display_path(path), line, 1, Severity.WARNING, message, "demo-failed")
+        )
     return tuple(found)
+
+
+_CELL_LINE = re.compile(r"^Cell In\[(\d+)\], line (\d+)", re.MULTILINE)
+_CODE_CELL = re.compile(r"# %%(?!.*\[(?:markdown|md)\])")
+
+
+def _last_line(error: str | None) -> str:
+    """Return the last line of a failure's text: the exception and its message, shortened."""
+    lines = [line.strip() for line in (error or "").splitlines() if line.strip()]
+    if not lines:
+        return ""
+    last = lines[-1]
+    return last if len(last) <= 200 else last[:199] + "…"
+
+
+def _failing_line(path: Path, error: str | None) -> int:
+    """Return the script's line of the cell line a traceback names first, else 1.
+
+    The kernel numbers cells by execution, one per code cell in order, and a
+    code cell is a ``# %%`` line of the percent script followed by its code;
+    the traceback's quote of the line must match the script's.
+    """
+    found = _CELL_LINE.search(error or "")
+    if found is None:
+        return 1
+    cell, line = int(found.group(1)), int(found.group(2))
+    try:
+        lines = path.read_text("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    starts = [n for n, text in enumerate(lines, 1) if _CODE_CELL.match(text)]
+    if not 1 <= cell <= len(starts) or starts[cell - 1] + line > len(lines):
+        return 1
+    at = starts[cell - 1] + line
+    # The traceback quotes the line ("----> 2 raise …"): a line that is not it means
+    # the cells were counted wrong (code before the first "# %%"), so say line 1.
+    quoted = re.search(rf"^-+> {line} (.*)$", error or "", re.MULTILINE)
+    if quoted is None or quoted.group(1).strip() != lines[at - 1].strip():
+        return 1
+    return at
 
 
 def _render_options(options: BuildOptions, kept: PictureCache | None) -> RenderOptions:

@@ -8,6 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from generator.build import _failing_line, _last_line
 from generator.demos.checks import check_demos
 from generator.demos.keys import executed_cells
 from generator.demos.source import current_code_hash, notebook_of
@@ -216,3 +217,39 @@ def test_a_deeply_nested_header_is_an_error_not_a_traceback(
     _write(tmp_path, {"deep.py": _header("timeout: " + "[" * 5000 + "]" * 5000) + "# %%\n"})
     (found,) = check_demos(EMPTY_GRAPH, Path("demos"))
     assert str(found) == "demos/deep.py:2:1: error: demo header: YAML nested too deeply"
+
+
+# What the kernel reports for an exception in a demo's second code cell.
+_TRACEBACK = (
+    "-----------------------------------------------------------------\n"
+    "ValueError                                Traceback (most recent call last)\n"
+    "Cell In[2], line 2\n"
+    "      1 y = 2\n"
+    "----> 2 raise ValueError('the data file is empty')\n"
+    "\n"
+    "ValueError: the data file is empty"
+)
+
+
+@pytest.mark.parametrize(
+    ("script", "line"),
+    [
+        ("# %%\nx = 1\n\n# %%\ny = 2\nraise ValueError('the data file is empty')\n", 6),
+        (
+            "# %% [markdown]\n# Words\n# %%\nx = 1\n# %%\ny = 2\n"
+            "raise ValueError('the data file is empty')\n",
+            7,
+        ),
+        ("x = 1\n# %%\ny = 2\nraise ValueError('the data file is empty')\n", 1),  # miscounted
+        ("# %%\nx = 1\n", 1),  # no second cell
+    ],
+)
+def test_a_failed_demo_is_reported_at_its_line_with_its_exception(
+    tmp_path: Path, script: str, line: int
+) -> None:
+    """The build said only 'demo failed (error)', at line 1, for a raise on line 6."""
+    path = tmp_path / "d.py"
+    path.write_text(script, encoding="utf-8")
+    assert _failing_line(path, _TRACEBACK) == line
+    assert _last_line(_TRACEBACK) == "ValueError: the data file is empty"
+    assert _last_line(None) == "" and len(_last_line("x" * 500)) == 200

@@ -219,7 +219,8 @@ def test_failed_demo_is_shown_and_fails_strict(tmp_path: Path) -> None:
     )
     lenient = glossgraph(tmp_path, "build", "--site-dir", "out")
     assert lenient.returncode == 0, lenient.stderr
-    assert "demos/boom.py:1:1: warning: demo 'boom' failed (error)" in lenient.stderr
+    said = "demos/boom.py:3:1: warning: demo 'boom' failed (error): ValueError: demo went wrong;"
+    assert said in lenient.stderr
     page = (tmp_path / "out" / "concepts" / "a.html").read_text("utf-8")
     assert "demo went wrong" in page and "before" in page
     assert "demos: 1 executed, 0 cached, 0 frozen, 1 failed (boom: error)" in lenient.stderr
