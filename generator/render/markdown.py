@@ -7,6 +7,7 @@ only writes each record as Markdown or HTML for the page it lands on.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -54,13 +55,53 @@ class RewrittenBody:
     assets: Mapping[SiteUrl, SourcePath] = field(default_factory=_no_files)
 
 
+_Edit = tuple[tuple[int, int], ResolvedLink | str]
+"""What replaces a range of a body: its link's record, or a block marker's anchor."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Edits:
+    """One body's edits, sorted by range, with where each starts, and its code ranges."""
+
+    edits: list[_Edit]
+    starts: list[int]
+    code: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, entity: Entity, graph: ConceptGraph) -> _Edits:
+        """Gather and sort ``entity``'s link records and block markers."""
+        edits: list[_Edit] = [
+            (record.link.span, record) for record in graph.links.get(entity.key, ())
+        ]
+        edits.extend(graph.blocks.get(entity.key, {}).items())
+        edits.sort(key=lambda item: item[0])
+        return cls(edits, [span[0] for span, _ in edits], code_ranges(entity.body))
+
+    def within(self, start: int, stop: int) -> list[_Edit]:
+        """Return the edits inside ``[start, stop)``, in order.
+
+        They are found by bisecting, so embedding one section of a long page
+        costs that section's edits, not the page's for every embed.
+        """
+        low, high = bisect_left(self.starts, start), bisect_right(self.starts, stop)
+        return [edit for edit in self.edits[low:high] if edit[0][1] <= stop]
+
+
 @dataclass(frozen=True, slots=True)
 class _Target:
-    """The page being written and how its URLs look once built."""
+    """The page being written, how its URLs look once built, and the edits of its bodies."""
 
     graph: ConceptGraph
     page: SiteUrl
     directory_urls: bool
+    edits: dict[EntityKey, _Edits] = field(default_factory=dict)
+
+    def edits_of(self, entity: Entity) -> _Edits:
+        """Return the edits of a body this page shows (gathered once, however often embedded)."""
+        found = self.edits.get(entity.key)
+        if found is None:
+            found = self.edits[entity.key] = _Edits.of(entity, self.graph)
+        return found
 
 
 def concept_path(key: EntityKey) -> SiteUrl:
@@ -88,23 +129,16 @@ def _format(
     """Return ``section`` of the body with every record and block marker written out."""
     body = entity.body
     start, stop = section
-    code = code_ranges(body)
-    edits: list[tuple[tuple[int, int], ResolvedLink | str]] = [
-        (record.link.span, record)
-        for record in out.graph.links.get(entity.key, ())
-        if start <= record.link.span[0] and record.link.span[1] <= stop
-    ]
-    for span, anchor in out.graph.blocks.get(entity.key, {}).items():
-        if start <= span[0] and span[1] <= stop:
-            edits.append((span, anchor if depth == 0 else ""))
+    edits = out.edits_of(entity)
+    code = edits.code
     pieces: list[str] = []
     pos = start
-    for (a, b), edit in sorted(edits, key=lambda item: item[0]):
+    for (a, b), edit in edits.within(start, stop):
         if a < pos:
             continue
         pieces.append(_render_text(body, pos, a, code))
-        if isinstance(edit, str):
-            pieces.append(f' <span id="{edit}"></span>' if edit else "")
+        if isinstance(edit, str):  # a block's id marks the page itself, not an embedded copy
+            pieces.append(f' <span id="{edit}"></span>' if depth == 0 else "")
         else:
             pieces.append(_render_record(entity, edit, out, assets, depth))
         pos = b
