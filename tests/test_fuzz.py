@@ -21,6 +21,7 @@ import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ from generator.export import FORMATS, export_graph
 from generator.linker import load_concept_graph
 from generator.links import parse_links, strip_comments
 from generator.load import load_entity
+from generator.render.markdown import _MAX_EMBEDDED
 from generator.render.pages import RenderOptions, render_site
 from generator.summary import first_paragraph, plain_text
 
@@ -468,6 +470,31 @@ def test_many_embeds_of_a_section_of_a_long_page_scale_linearly(
         }
 
     _assert_folders_scale_linearly(files, (3_000, 12_000), _render)
+
+
+def _nested_embeds(count: int) -> dict[str, str]:
+    """Return a, b, c and d, each embedding the next ``count`` times, and e, a leaf."""
+    names = "abcde"
+    files = {
+        f"entities/{name}.md": _concept(f"title: {name.upper()}", f"![[{after}]]\n" * count)
+        for name, after in pairwise(names)
+    }
+    files["entities/e.md"] = _concept("title: E", "leaf text [[a]]\n")
+    return files
+
+
+def test_nested_embeds_stop_copying_past_a_budget_per_page() -> None:
+    """40 embeds of 40 embeds of 40 took 12 s and made a.md 59 MB from its 1.3 KB."""
+    with _folder(_nested_embeds(40)) as root:
+        render = _render(root)
+        with _cpu_budget(10):
+            site = render()
+    page = site.tree.files["concepts/a.md"]
+    assert isinstance(page, str)
+    assert len(page) < 2 * _MAX_EMBEDDED
+    first = '!!! quote gg-embed "[B](b.md)"\n\n    !!! quote gg-embed "[C](c.md)"\n\n'
+    assert first in page  # the first embeds, those a reader meets first, keep their content
+    assert page.splitlines().count("[B](b.md)") > 30  # the last ones are links
 
 
 @pytest.mark.parametrize("make", _corpus())

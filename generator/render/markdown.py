@@ -41,6 +41,10 @@ _BLANK_TO_LINE_END = re.compile(r"[^\S\n]*(?:\n|\Z)")
 _VIDEO = frozenset({".mp4", ".webm", ".ogv", ".mov", ".mkv", ".m4v"})
 _AUDIO = frozenset({".mp3", ".wav", ".ogg", ".oga", ".m4a", ".flac", ".aac", ".opus"})
 _MAX_DEPTH = 3  # transclusions nested deeper are shown as links
+# Characters one page may copy in from the concepts it embeds; embeds past them are
+# shown as links. Depth alone does not bound a page: four pages of 40 embeds each,
+# nested, made one page of 59 MB (every embed of an embed copies it again).
+_MAX_EMBEDDED = 1_000_000
 
 
 def _no_files() -> Mapping[SiteUrl, SourcePath]:
@@ -87,7 +91,7 @@ class _Edits:
         return [edit for edit in self.edits[low:high] if edit[0][1] <= stop]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Target:
     """The page being written, how its URLs look once built, and the edits of its bodies."""
 
@@ -95,6 +99,7 @@ class _Target:
     page: SiteUrl
     directory_urls: bool
     edits: dict[EntityKey, _Edits] = field(default_factory=dict)
+    embedded: int = 0  # characters the page's embeds have written so far
 
     def edits_of(self, entity: Entity) -> _Edits:
         """Return the edits of a body this page shows (gathered once, however often embedded)."""
@@ -161,9 +166,22 @@ def _render_record(
         # An attribute list the author put right after the image is the image's own.
         sized = not entity.body.startswith("{", record.link.span[1])
         return _render_asset(record, target, out, sized)
-    if record.link.embed and depth < _MAX_DEPTH and _alone_on_line(entity.body, record.link.span):
+    if _transcludes(entity, record, out, depth):
         return _render_transclusion(record, target, out, assets, depth)
     return _render_concept_link(record, target, out)
+
+
+def _transcludes(entity: Entity, record: ResolvedLink, out: _Target, depth: int) -> bool:
+    """Return whether an embed shows its target's content: alone on its line, and in bounds.
+
+    Within ``_MAX_DEPTH`` nested embeds and ``_MAX_EMBEDDED`` characters of
+    them; past either the embed is a link, so the first embeds, those a
+    reader meets first, keep their content.
+    """
+    link = record.link
+    if not link.embed or depth >= _MAX_DEPTH or out.embedded >= _MAX_EMBEDDED:
+        return False
+    return _alone_on_line(entity.body, link.span)
 
 
 def _render_concept_link(record: ResolvedLink, target: ConceptTarget, out: _Target) -> str:
@@ -240,6 +258,7 @@ def _render_transclusion(
     if target.anchor is not None and start < stop:  # the heading line is the block's title
         line_end = concept.body.find("\n", start)
         start = stop if line_end < 0 else min(line_end + 1, stop)
+    before = out.embedded
     inner = _format(concept, (start, stop), out, assets, depth + 1)
     heading = record.link.heading.split("#")[-1].strip() if record.link.heading else ""
     title = escape_inline(concept.title + (f" › {heading}" if heading else ""))
@@ -250,6 +269,7 @@ def _render_transclusion(
         f"    {line}" if line.strip() else "" for line in _demote_headings(inner).split("\n")
     )
     content = content.strip("\n").rstrip()
+    out.embedded = before + len(content)  # the embeds nested in it are part of its content
     return f'!!! quote gg-embed "[{shown}]({url})"\n\n{content}\n'
 
 
