@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -219,3 +220,32 @@ def block_ids(body: str) -> dict[str, tuple[int, int]]:
         return {}
     code = [region.span for region in code_regions(body)]
     return {m.group(1): m.span() for m in _BLOCK_ID.finditer(body) if not inside(code, m.end() - 1)}
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def block_sections(body: str, markers: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Return the text each block id names: what an embed of ``[[page#^id]]`` shows.
+
+    That is the list item or paragraph its marker ends, up to the marker; a
+    marker alone on its line names the paragraph before it (a table, a quote).
+    The blank lines are found once, so a body of many blocks costs its length.
+    """
+    breaks = [m.end() for m in _BLANK_LINE.finditer(body)]  # where each paragraph starts
+    sections: dict[str, tuple[int, int]] = {}
+    for block, (start, _) in markers.items():
+        line_start = body.rfind("\n", 0, start) + 1
+        stop = start
+        if not body[line_start:start].strip():  # alone on its line: the paragraph before
+            stop = line_start
+            while stop > 0 and body[stop - 1].isspace():
+                stop -= 1
+            line_start = body.rfind("\n", 0, stop) + 1
+        elif _LIST_ITEM.match(body, line_start):
+            sections[block] = (line_start, stop)
+            continue
+        at = bisect_right(breaks, line_start) - 1
+        sections[block] = (breaks[at] if at >= 0 else 0, stop)
+    return sections

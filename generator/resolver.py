@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 import networkx as nx
 
 from generator.checks import Reporter
-from generator.headings import Heading, Slugify, block_ids, page_headings
+from generator.headings import Heading, Slugify, block_ids, block_sections, page_headings
 from generator.model import (
     AssetTarget,
     ConceptTarget,
@@ -55,9 +55,17 @@ def asset_path(source: SourcePath) -> SiteUrl:
     return SiteUrl(f"{folder}/{name}")
 
 
+_BLOCK_ANCHOR = "gg-block-"
+
+
 def block_anchor(block: str) -> str:
     """Return the HTML id a ``^block`` marker becomes on its page."""
-    return f"gg-block-{block}"
+    return _BLOCK_ANCHOR + block
+
+
+def is_block_anchor(anchor: str) -> bool:
+    """Return whether ``anchor`` is a block's (``block_anchor``), not a heading's."""
+    return anchor.startswith(_BLOCK_ANCHOR)
 
 
 @dataclass(slots=True)
@@ -124,6 +132,7 @@ class Resolver:
     _heading_hints: dict[tuple[EntityKey, str], str] = field(default_factory=dict)
     _note_hints: dict[str, str | None] = field(default_factory=dict)  # a missing name's hint
     _blocks: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
+    _block_sections: dict[EntityKey, dict[str, tuple[int, int]]] = field(default_factory=dict)
     _slugs: dict[str, str] = field(default_factory=dict)  # a written name's slug, computed once
     _bare: dict[str, EntityKey] = field(default_factory=dict)  # a folderless name's concept
     _pages: dict[EntityKey, ConceptTarget] = field(default_factory=dict)
@@ -287,7 +296,7 @@ class Resolver:
         target = self.entities[key]
         whole = (0, len(target.body))
         if block in self._blocks_of(key):
-            return ConceptTarget(key, block_anchor(block), whole)
+            return ConceptTarget(key, block_anchor(block), self._block_sections_of(key)[block])
         message = f"block '^{block}' is not in {target.source}: the link opens the page"
         self.report.warning(entity.source, link.line, link.col, message, "missing-block")
         return ConceptTarget(key, None, whole)
@@ -309,6 +318,14 @@ class Resolver:
         found = self._heading_index.get(key)
         if found is None:
             found = self._heading_index[key] = _HeadingIndex.of(self.headings_of(key))
+        return found
+
+    def _block_sections_of(self, key: EntityKey) -> dict[str, tuple[int, int]]:
+        """Return what each block id of a concept names, for the embeds that show it."""
+        found = self._block_sections.get(key)
+        if found is None:
+            body = self.entities[key].body
+            found = self._block_sections[key] = block_sections(body, self._blocks_of(key))
         return found
 
     def _blocks_of(self, key: EntityKey) -> dict[str, tuple[int, int]]:

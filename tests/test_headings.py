@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from generator import headings
 from generator.coderegions import code_regions
-from generator.headings import block_ids, default_slugify, page_headings
+from generator.headings import block_ids, block_sections, default_slugify, page_headings
 
 SLUGIFY = default_slugify()
 
@@ -81,6 +81,25 @@ def test_sections_end_at_the_next_heading_as_high() -> None:
 def test_block_ids_outside_code() -> None:
     body = "A line ^one\n`x ^two`\n```\nb ^three\n```\n- item ^four\n"
     assert list(block_ids(body)) == ["one", "four"]
+
+
+def test_a_block_is_its_paragraph_or_list_item_up_to_its_marker() -> None:
+    """An embed of [[page#^id]] showed the whole page."""
+    body = "Intro.\n\nFirst line\nsecond ^p\n\n- a ^a\n- b ^b\n\n> quoted\n\n^q\n"
+    sections = block_sections(body, block_ids(body))
+    shown = {block: body[start:stop] for block, (start, stop) in sections.items()}
+    assert shown == {"p": "First line\nsecond", "a": "- a", "b": "- b", "q": "> quoted"}
+
+
+def test_many_blocks_in_one_paragraph_cost_its_length() -> None:
+    """Each block's paragraph start is found by search, not by walking back."""
+
+    def body(count: int) -> str:
+        return "".join(f"line {n} ^b{n}\n" for n in range(count))
+
+    small, large = body(20_000), body(80_000)
+    timed = [cpu_seconds(lambda b=b: block_sections(b, block_ids(b))) for b in (small, large)]
+    assert timed[1] <= 8 * timed[0] + 0.05, timed
 
 
 def _cpu(body: str) -> float:

@@ -40,6 +40,11 @@ OTHERS = (
         "softmax",
         "Scores to weights.\n\n## Formula\n\nDivide, see [[attention]].\n# Formula\n\n## Later\n",
     ),
+    entity(
+        "blocks",
+        "Intro.\n\nThe key claim\nholds ^claim\n\n- item a ^item\n- item b\n\n"
+        "| t |\n|---|\n\n^table\n",
+    ),
 )
 
 CASES = [
@@ -101,6 +106,21 @@ CASES = [
         "    **Later**\n",
     ),
     ("Inline ![[softmax]] embed", "Inline [Softmax](softmax.md) embed"),
+    # A block embeds its paragraph or list item alone, or the part before a marker on its own line.
+    (
+        "![[blocks#^claim]]",
+        '!!! quote gg-embed "[Blocks › &#94;claim](blocks.md#gg-block-claim)"\n\n'
+        "    The key claim\n    holds\n",
+    ),
+    (
+        "![[blocks#^item]]",
+        '!!! quote gg-embed "[Blocks › &#94;item](blocks.md#gg-block-item)"\n\n    - item a\n',
+    ),
+    (
+        "![[blocks#^table]]",
+        '!!! quote gg-embed "[Blocks › &#94;table](blocks.md#gg-block-table)"\n\n'
+        "    | t |\n    |---|\n",
+    ),
     ("```\n[[attention]]\n```", "```\n[[attention]]\n```"),
     ("[external](https://example.org/a.md)", "[external](https://example.org/a.md)"),
 ]

@@ -30,7 +30,7 @@ from generator.model import (
 )
 from generator.render.mathml import render_math
 from generator.render.text import asset_href, escape_attr, escape_inline, relative_url
-from generator.resolver import IMAGE_SUFFIXES, image_alt
+from generator.resolver import IMAGE_SUFFIXES, image_alt, is_block_anchor
 
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _LABEL_SPECIAL = re.compile(r"[\[\]]")
@@ -255,7 +255,8 @@ def _render_transclusion(
     """Return the embedded concept (or one section of it) as a titled block linking to it."""
     concept = out.graph.entities[target.key]
     start, stop = target.section
-    if target.anchor is not None and start < stop:  # the heading line is the block's title
+    if target.anchor is not None and not is_block_anchor(target.anchor) and start < stop:
+        # A heading's line is the embed's title; a block is shown whole.
         line_end = concept.body.find("\n", start)
         start = stop if line_end < 0 else min(line_end + 1, stop)
     before = out.embedded
