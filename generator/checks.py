@@ -74,7 +74,10 @@ def register_keys(entities: Iterable[Entity], report: Reporter) -> dict[EntityKe
         if first is None:
             kept[entity.key] = entity
             continue
-        message = f"duplicate key '{entity.key}': {first.source} has it too"
+        message = (
+            f"duplicate key '{entity.key}': {first.source} has it too;"
+            " set another entity_key in one of them, or rename one file"
+        )
         report.error(entity.source, *_where(entity, "entity_key"), message, "duplicate-key")
     return kept
 
@@ -109,7 +112,7 @@ def register_names(
             first, first_kind = next(iter(by_key.values()))
             message = (
                 f"{kind} '{written}' is also the {first_kind} of {first.source}:"
-                " links to it are ambiguous"
+                " links to it are ambiguous; change one of them"
             )
             report.error(entity.source, line, col, message, "ambiguous-name")
             by_key[entity.key] = (entity, kind)

@@ -97,13 +97,14 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     (
         "duplicate key",
         {"x.md": _front(entity_key="attention", parent="transformer")},
-        "entities/x.md:2:13: error: duplicate key 'attention': entities/attention.md has it too",
+        "entities/x.md:2:13: error: duplicate key 'attention': entities/attention.md has it too;"
+        " set another entity_key in one of them, or rename one file",
     ),
     (
         "ambiguous alias",
         {"x.md": _front(parent="attention", aliases="[Transformer]")},
         "entities/x.md:3:11: error: alias 'Transformer' is also the key of"
-        " entities/transformer.md: links to it are ambiguous",
+        " entities/transformer.md: links to it are ambiguous; change one of them",
     ),
     (
         "cycle in parent",
@@ -374,7 +375,7 @@ def test_link_to_an_ambiguous_name(write_tree: TreeWriter, tmp_path: Path) -> No
     cg = _graph(write_tree, tmp_path, files)
     assert [str(d) for d in cg.diagnostics] == [
         "entities/y.md:3:11: error: alias 'shared' is also the alias of entities/x.md:"
-        " links to it are ambiguous",
+        " links to it are ambiguous; change one of them",
         "entities/z.md:4:5: error: link target 'Shared' is ambiguous:"
         " entities/x.md and entities/y.md",
         "entities/z.md:4:20: error: embedded note 'Ghost Note' is not a concept",
