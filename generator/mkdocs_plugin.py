@@ -35,6 +35,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.build import BuildOptions, ContentBlocked, SiteBuild, build_docs
+from generator.cli.site import MAX_JOBS
 from generator.demos import Device, RunOptions, summary_lines
 from generator.demos.downloads import RepoLinks, repo_links
 from generator.demos.model import DEFAULT_CACHE_DIR
@@ -359,6 +360,12 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             raise PluginError(f"glossgraph option max_file_size: {error}") from None
         return ReadPolicy(max_file_size=size, follow_symlinks=self.config.follow_symlinks)
 
+    def _jobs(self) -> int | None:
+        value = self.config.jobs
+        if value is not None and (isinstance(value, bool) or not 1 <= value <= MAX_JOBS):
+            raise PluginError(f"glossgraph option jobs: expected 1 to {MAX_JOBS}, got {value!r}")
+        return value
+
     def _timeout(self) -> float | None:
         value = self.config.timeout
         if value is not None and (isinstance(value, bool) or not value > 0):
@@ -381,7 +388,7 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
             repo=self._repo(config),
             run=RunOptions(
                 device=Device(self.config.device),
-                jobs=self.config.jobs,
+                jobs=self._jobs(),
                 timeout=self._timeout(),
                 memory_limit=self._memory_limit(),
                 executor=self.config.executor,
