@@ -18,6 +18,17 @@ class UsageError(GlossgraphError):
     """
 
 
+def not_a_folder(what: str, path: object, advice: str = "") -> UsageError:
+    """Return the usage error for a ``what`` folder (entities, demos) that is not one.
+
+    It says whether ``path`` is a file or missing, which need different fixes.
+    """
+    from pathlib import Path
+
+    problem = "is a file, not a folder" if Path(str(path)).exists() else "does not exist"
+    return UsageError(f"{what} folder '{path}' {problem}{advice}")
+
+
 class ContentError(GlossgraphError):
     """Raised when content errors stop a command that needs a clean graph (exit code 1)."""
 

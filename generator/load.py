@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import UsageError
+from generator.errors import not_a_folder
 from generator.links import strip_comments
 from generator.model import Diagnostic, Entity, EntityKey, Ref, Severity, SourcePath
 from generator.plain_front_matter import NULL as _NULL
@@ -440,7 +440,7 @@ def load_entities(
     warning for any other file) and never indexed, so it is never published.
     """
     if not entities_dir.is_dir():
-        raise UsageError(f"entities folder '{entities_dir}' does not exist")
+        raise not_a_folder("entities", entities_dir)
     where = _Source(real_folder(entities_dir), policy)
     entities: list[Entity] = []
     diagnostics: list[Diagnostic] = []

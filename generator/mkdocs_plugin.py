@@ -40,7 +40,7 @@ from generator.demos import Device, RunOptions, summary_lines
 from generator.demos.downloads import RepoLinks, repo_links
 from generator.demos.model import DEFAULT_CACHE_DIR
 from generator.demos.resources import MemoryLimit, parse_memory_limit
-from generator.errors import BuildError, UsageError
+from generator.errors import BuildError, UsageError, not_a_folder
 from generator.headings import Slugify, default_slugify
 from generator.incremental import (
     BuildState,
@@ -348,6 +348,9 @@ class GlossgraphPlugin(BasePlugin[GlossgraphConfig]):  # type: ignore[no-untyped
         site_dir = Path(config.site_dir)
         with _usage_errors_as_plugin_errors():
             sources = {name: protected[name] for name in ("entities", "demos")}
+            for name, folder in sources.items():
+                if folder.exists() and not folder.is_dir():
+                    raise not_a_folder(f"glossgraph option {name}: the {name}", folder)
             check_cache_folder(protected["cache"], "glossgraph option cache_dir", sources)
             check_output_folder(site_dir, "site_dir", protected)
             built_before = state_path(protected["cache"], site_dir.resolve()).exists()

@@ -128,6 +128,17 @@ def test_check_refuses_a_named_demos_folder_that_is_missing(
     assert err == "glossgraph: error: demos folder 'nowhere' does not exist\n"
 
 
+@pytest.mark.parametrize("option", ["--demos", "--entities"])
+def test_a_folder_option_naming_a_file_says_so(
+    glossary: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """`--demos mkdocs.yml` reported every demo as missing; `--entities x.txt` 'does not exist'."""
+    (glossary / "x.txt").write_text("a file")
+    code, _, err = run(capsys, "check", option, "x.txt")
+    what = option.removeprefix("--")
+    assert code == 2 and err.startswith(f"glossgraph: error: {what} folder 'x.txt' is a file"), err
+
+
 def test_query_path_json_labels_hops(glossary: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "query", "path", "neural-network", "attention", "--json")
     assert code == 0

@@ -246,6 +246,19 @@ def test_cache_dir_over_content_or_a_file_is_a_usage_error(
     assert sorted(p.name for p in (glossary / "entities").iterdir()) == ["a.md"]
 
 
+@pytest.mark.parametrize("option", ["demos", "entities"])
+def test_a_folder_option_naming_a_file_is_a_usage_error(
+    glossary: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """`demos: mkdocs.yml` reported every demo as missing instead of the option."""
+    config = {"site_name": "G", "docs_dir": "entities", "theme": {"name": "material"}}
+    config["plugins"] = [{"glossgraph": {option: "mkdocs.yml"}}]  # type: ignore[assignment]
+    (glossary / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    code, out = run(capsys, "build", "--site-dir", "site")
+    assert code == 2 and f"option {option}: the {option} folder" in out, out
+    assert "is a file, not a folder" in out and not (glossary / "site").exists()
+
+
 @pytest.mark.parametrize("jobs", [0, -3, 257, True])
 def test_the_jobs_option_is_checked_as_the_flag_is(
     glossary: Path, capsys: pytest.CaptureFixture[str], jobs: int

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import UsageError
+from generator.errors import UsageError, not_a_folder
 
 if TYPE_CHECKING:
     from generator.model import ConceptGraph, Diagnostic
@@ -186,10 +186,8 @@ def load_graph(args: argparse.Namespace) -> ConceptGraph:
 
     entities: Path = args.entities
     if not entities.is_dir():
-        raise UsageError(
-            f"entities folder '{entities}' does not exist (run in the glossary's folder "
-            "or give --entities DIR)"
-        )
+        advice = " (run in the glossary's folder or give --entities DIR)"
+        raise not_a_folder("entities", entities, advice)
     return load_concept_graph(entities, _demos_dir(args), policy=read_policy(args))
 
 
@@ -197,8 +195,8 @@ def _demos_dir(args: argparse.Namespace) -> Path | None:
     demos: Path = args.demos
     if demos.is_dir():
         return demos
-    if demos != Path("demos"):
-        raise UsageError(f"demos folder '{demos}' does not exist")
+    if demos != Path("demos") or demos.exists():
+        raise not_a_folder("demos", demos)
     return None
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import UsageError
+from generator.errors import UsageError, not_a_folder
 
 if TYPE_CHECKING:
     from generator.demos.model import RunOptions
@@ -123,7 +123,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
     from generator.demos.model import Device, RunOptions
 
     if not args.demos.is_dir():
-        raise UsageError(f"demos folder '{args.demos}' does not exist")
+        raise not_a_folder("demos", args.demos)
     from generator.demos.resources import DEFAULT_MEMORY_FRACTION, parse_memory_limit
 
     executor = getattr(args, "executor", None)
