@@ -472,6 +472,17 @@ def test_many_embeds_of_a_section_of_a_long_page_scale_linearly(
     _assert_folders_scale_linearly(files, (3_000, 12_000), _render)
 
 
+def test_many_pages_embedding_one_long_page_scale_linearly() -> None:
+    """n pages each embedding a section of one page of 10n links gathered them n times (x15)."""
+
+    def files(count: int) -> dict[str, str]:
+        pages = {f"entities/p{i}.md": _concept(f"title: P{i}", "![[b#h]]\n") for i in range(count)}
+        long = "## h\nsmall\n## k\n" + "[[p0]] " * (10 * count)
+        return {**pages, "entities/b.md": _concept("title: B", long)}
+
+    _assert_folders_scale_linearly(files, (400, 1_600), _render)
+
+
 def _nested_embeds(count: int) -> dict[str, str]:
     """Return a, b, c and d, each embedding the next ``count`` times, and e, a leaf."""
     names = "abcde"

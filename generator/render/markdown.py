@@ -114,12 +114,33 @@ def concept_path(key: EntityKey) -> SiteUrl:
     return SiteUrl(f"concepts/{key}.md")
 
 
+class BodyEdits:
+    """The edits of each body shown, kept across the pages of one render of one graph.
+
+    A body's edits do not depend on the page showing it, so many pages that
+    embed sections of one long page gather its edits once, not once each.
+    """
+
+    __slots__ = ("by_key",)
+
+    def __init__(self) -> None:
+        self.by_key: dict[EntityKey, _Edits] = {}
+
+
 def rewrite_body(
-    entity: Entity, graph: ConceptGraph, page: SiteUrl, directory_urls: bool = False
+    entity: Entity,
+    graph: ConceptGraph,
+    page: SiteUrl,
+    directory_urls: bool = False,
+    edits: BodyEdits | None = None,
 ) -> RewrittenBody:
-    """Return the entity's body formatted for ``page``; code is left untouched."""
+    """Return the entity's body formatted for ``page``; code is left untouched.
+
+    ``edits``, shared by the pages of one render of ``graph``, keeps each
+    body's edits for the next page that shows it.
+    """
     assets: dict[SiteUrl, SourcePath] = {}
-    out = _Target(graph, page, directory_urls)
+    out = _Target(graph, page, directory_urls, (edits or BodyEdits()).by_key)
     text = _format(entity, (0, len(entity.body)), out, assets, 0)
     return RewrittenBody(_render_callouts(text), MappingProxyType(assets))
 

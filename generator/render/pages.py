@@ -32,7 +32,7 @@ from generator.render.fragments import (
     new_nonce,
 )
 from generator.render.htmllists import bullets, concept_link, entry, link, plain
-from generator.render.markdown import concept_path, rewrite_body
+from generator.render.markdown import BodyEdits, concept_path, rewrite_body
 from generator.render.panels import PANEL_CLASS, render_panel
 from generator.render.previews import PREVIEWS_DATA, previews_script
 from generator.render.text import (
@@ -100,9 +100,10 @@ def render_site(
     def fragment_of(page: SiteUrl) -> Fragment:
         return collector(page).add
 
+    edits = BodyEdits()
     for key in sorted(graph.entities):
         page = concept_path(key)
-        files[page] = _render_concept(graph, key, demos, options, files, collector(page))
+        files[page] = _render_concept(graph, key, demos, options, files, collector(page), edits)
     for demo in demos.values():
         files.update({SiteUrl(path): content for path, content in demo.files.items()})
     home, a_to_z, whole = SiteUrl("index.md"), SiteUrl("a-z.md"), SiteUrl("graph.md")
@@ -135,11 +136,12 @@ def _render_concept(
     options: RenderOptions,
     files: dict[SiteUrl, str | bytes],
     fragments: PageFragments,
+    edits: BodyEdits,
 ) -> str:
     """Return a concept's page; its generated parts are fragments beside its own headings."""
     entity = graph.entities[key]
     page = concept_path(key)
-    body = rewrite_body(entity, graph, page, options.directory_urls)
+    body = rewrite_body(entity, graph, page, options.directory_urls, edits)
     for path, source in body.assets.items():
         if path not in files:
             _publish_asset(source, path, options, files)
