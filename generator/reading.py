@@ -103,7 +103,7 @@ def _stat_refusal(info: os.stat_result, policy: ReadPolicy) -> str | None:
 def _too_big(size: int, policy: ReadPolicy) -> str:
     return (
         f"file is {format_size(size)}, over the {format_size(policy.max_file_size)} limit "
-        "(raise it with --max-file-size)"
+        "(raise it with --max-file-size, or max_file_size in the plugin options)"
     )
 
 

@@ -139,7 +139,7 @@ def test_oversize_file_is_an_error(glossary: Path, capsys: pytest.CaptureFixture
     assert code == 1
     assert (
         "entities/big.md:1:1: error: file is 500 bytes, over the 200 bytes limit "
-        "(raise it with --max-file-size)"
+        "(raise it with --max-file-size, or max_file_size in the plugin options)"
     ) in out
     code, out = run(capsys, "check", "--max-file-size", "1kB")
     assert code == 0 and "limit" not in out
