@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 import yaml
+from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from generator.errors import UsageError
 from generator.model import EntityKey, Relation
@@ -111,7 +112,8 @@ def _checked_base(text: str, where: str) -> str:
 def read_site_settings(config: Path) -> SiteSettings:
     """Return site_name, site_url and use_directory_urls from a mkdocs.yml, without MkDocs."""
     try:
-        data = yaml.load(config.read_text("utf-8"), Loader=_TolerantLoader)
+        with config.open(encoding="utf-8") as handle:  # a YAML error names the file
+            data = yaml.load(handle, Loader=_TolerantLoader)
     except OSError as error:
         raise UsageError(f"cannot read '{config}': {error.strerror}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
@@ -123,6 +125,8 @@ def read_site_settings(config: Path) -> SiteSettings:
         data.get("site_url"),
         data.get("use_directory_urls"),
     )
+    if url is not None and not isinstance(url, str):
+        raise UsageError(f"site_url in {config} must be a URL, not {type(url).__name__} {url!r}")
     return SiteSettings(
         site_name=name if isinstance(name, str) else None,
         site_url=url if isinstance(url, str) and url.strip() else None,
@@ -131,13 +135,15 @@ def read_site_settings(config: Path) -> SiteSettings:
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """A safe loader that reads MkDocs tags (``!ENV``, ``!!python/name:``) as nothing."""
+    """A safe loader that reads ``!ENV`` as MkDocs does and other tags as nothing."""
 
 
 def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
     return None
 
 
+# MkDocs' own reading of "!ENV VAR" and "!ENV [VAR, OTHER, default]".
+_TolerantLoader.add_constructor("!ENV", construct_env_tag)
 _TolerantLoader.add_multi_constructor("!", _ignore_tag)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 

@@ -126,6 +126,37 @@ def test_site_url_makes_each_concept_uri_its_page(
     assert g.value(URIRef("https://example.org/site/"), SKOS.prefLabel) == Literal("DL terms")
 
 
+def test_site_url_from_the_environment_is_read_as_mkdocs_reads_it(
+    glossary: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`site_url: !ENV [...]` was read as no site_url at all."""
+    (glossary / "mkdocs.yml").write_text(
+        'site_url: !ENV [GG_SITE_URL, "https://example.org/default/"]\n', "utf-8"
+    )
+    monkeypatch.delenv("GG_SITE_URL", raising=False)
+    page = "concepts/attention/"
+    g = load(capsys, "skos-ttl")
+    assert (URIRef(f"https://example.org/default/{page}"), RDF.type, SKOS.Concept) in g
+    monkeypatch.setenv("GG_SITE_URL", "https://env.example.org/")
+    g = load(capsys, "skos-ttl")
+    assert (URIRef(f"https://env.example.org/{page}"), RDF.type, SKOS.Concept) in g
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("site_url: 42\n", "site_url in mkdocs.yml must be a URL, not int 42"),
+        ("site_url: [unclosed\n", 'in "mkdocs.yml", line 2'),
+    ],
+)
+def test_a_wrong_site_url_or_bad_yaml_names_the_file(
+    glossary: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
+    (glossary / "mkdocs.yml").write_text(text, "utf-8")
+    code, _, err = export(capsys, "skos-ttl")
+    assert code == 2 and said in err, err
+
+
 def test_site_url_with_directory_urls(glossary: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (glossary / "site.yml").write_text("site_url: https://example.org/site\n", "utf-8")
     g = load(capsys, "skos-ttl", "--config", "site.yml")
