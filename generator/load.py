@@ -29,6 +29,7 @@ from generator.reading import (
     DEFAULT_POLICY,
     ReadPolicy,
     ReadRefused,
+    cannot_read,
     read_bytes,
     real_folder,
     refusal,
@@ -132,8 +133,7 @@ def read_source(
     except ReadRefused as refused:
         return None, Diagnostic(source, 1, 1, Severity.ERROR, str(refused), "unreadable")
     except OSError as error:
-        message = f"cannot read file: {error.strerror or error}"
-        return None, Diagnostic(source, 1, 1, Severity.ERROR, message, "unreadable")
+        return None, Diagnostic(source, 1, 1, Severity.ERROR, cannot_read(error), "unreadable")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -10,6 +10,7 @@ hang a read either.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -89,7 +90,17 @@ def refusal(path: str | Path, folder: str, policy: ReadPolicy) -> str | None:
             info = os.stat(path)
         return _stat_refusal(info, policy)
     except OSError as error:
-        return f"cannot read file: {error.strerror or error}"
+        return cannot_read(error)
+
+
+def cannot_read(error: OSError) -> str:
+    """Return why a file could not be read, with what to do where the cause says it."""
+    said = f"cannot read file: {error.strerror or error}"
+    if error.errno == errno.ELOOP:
+        said += " (a symbolic link that leads back to itself: fix or remove it)"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        said += " (let this user read it, or move it out of the folder)"
+    return said
 
 
 def _stat_refusal(info: os.stat_result, policy: ReadPolicy) -> str | None:

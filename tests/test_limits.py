@@ -99,6 +99,14 @@ def test_symlink_out_of_the_folder_is_refused(
     assert "root:x:0:0" in allowed.entities["passwd"].body
 
 
+def test_a_symlink_loop_says_what_to_do(glossary: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (glossary / "entities" / "loop.md").symlink_to("loop.md")
+    code, out = run(capsys, "check")
+    assert code == 1
+    assert "entities/loop.md:1:1: error: cannot read file: " in out
+    assert "(a symbolic link that leads back to itself: fix or remove it)" in out
+
+
 def test_symlink_inside_the_folder_is_read(glossary: Path) -> None:
     """Finding 6: a symlink that stays inside its folder is an ordinary file."""
     (glossary / "entities" / "sub").mkdir()
