@@ -48,6 +48,13 @@ def deadline() -> Iterator[None]:
     signal.signal(signal.SIGALRM, previous)
 
 
+def _write_plugin_config(glossary: Path, options: dict[str, object]) -> None:
+    """Write a mkdocs.yml that gives the glossgraph plugin ``options``."""
+    config = {"site_name": "G", "docs_dir": "entities", "theme": {"name": "material"}}
+    config["plugins"] = [{"glossgraph": options}]  # type: ignore[assignment]
+    (glossary / "mkdocs.yml").write_text(yaml.safe_dump(config))
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     code = main(list(argv))
     captured = capsys.readouterr()
@@ -245,9 +252,7 @@ def test_cache_dir_over_content_or_a_file_is_a_usage_error(
     glossary: Path, capsys: pytest.CaptureFixture[str], cache_dir: str, said: str
 ) -> None:
     """A cache_dir naming mkdocs.yml ended in a traceback; one in entities/ was published."""
-    config = {"site_name": "G", "docs_dir": "entities", "theme": {"name": "material"}}
-    config["plugins"] = [{"glossgraph": {"cache_dir": cache_dir}}]  # type: ignore[assignment]
-    (glossary / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    _write_plugin_config(glossary, {"cache_dir": cache_dir})
     code, out = run(capsys, "build", "--site-dir", "site")
     assert code == 2 and said in out, out
     assert "Traceback" not in out and not (glossary / "site").exists()
@@ -259,9 +264,7 @@ def test_a_folder_option_naming_a_file_is_a_usage_error(
     glossary: Path, capsys: pytest.CaptureFixture[str], option: str
 ) -> None:
     """`demos: mkdocs.yml` reported every demo as missing instead of the option."""
-    config = {"site_name": "G", "docs_dir": "entities", "theme": {"name": "material"}}
-    config["plugins"] = [{"glossgraph": {option: "mkdocs.yml"}}]  # type: ignore[assignment]
-    (glossary / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    _write_plugin_config(glossary, {option: "mkdocs.yml"})
     code, out = run(capsys, "build", "--site-dir", "site")
     assert code == 2 and f"option {option}: the {option} folder" in out, out
     assert "is a file, not a folder" in out and not (glossary / "site").exists()
@@ -272,9 +275,7 @@ def test_the_jobs_option_is_checked_as_the_flag_is(
     glossary: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, jobs: int
 ) -> None:
     """`jobs: 0` in mkdocs.yml was taken silently; `--jobs 0` is refused."""
-    config = {"site_name": "G", "docs_dir": "entities", "theme": {"name": "material"}}
-    config["plugins"] = [{"glossgraph": {"jobs": jobs}}]  # type: ignore[assignment]
-    (glossary / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    _write_plugin_config(glossary, {"jobs": jobs})
     code, out = run(capsys, "build", "--site-dir", "site")
     said = f"glossgraph option jobs: expected 1 to 256, got {jobs!r}"
     assert code != 0 and said in out + caplog.text, out  # MkDocs logs it once its log is set up
